@@ -1,0 +1,195 @@
+"""Member records (sơ yếu lý lịch) and their timeline of events.
+
+Status, membership, current cell and the admission/official dates on `Member` are a cache of
+`lifecycle.derive_state` over the member's events, refreshed by `members.services` whenever an
+event changes; nobody types them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from dangvu.accounts.models import MEMBER_EDITORS, SENSITIVE_READERS, TREE_READERS, Role
+from dangvu.lib.dates import age_on
+from dangvu.members.lifecycle import ON_ROLL, EventKind, Status
+
+if TYPE_CHECKING:
+    from dangvu.accounts.models import User
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Nam"
+    FEMALE = "female", "Nữ"
+
+
+class ProfessionalLevel(models.TextChoices):
+    NONE = "", "Chưa qua đào tạo"
+    PRIMARY = "so_cap", "Sơ cấp"
+    SECONDARY = "trung_cap", "Trung cấp"
+    COLLEGE = "cao_dang", "Cao đẳng"
+    BACHELOR = "dai_hoc", "Đại học"
+    MASTER = "thac_si", "Thạc sĩ"
+    DOCTOR = "tien_si", "Tiến sĩ"
+
+
+class TheoryLevel(models.TextChoices):
+    NONE = "", "Chưa qua đào tạo"
+    PRIMARY = "so_cap", "Sơ cấp"
+    INTERMEDIATE = "trung_cap", "Trung cấp"
+    ADVANCED = "cao_cap", "Cao cấp"
+    BACHELOR = "cu_nhan", "Cử nhân"
+
+
+# Fields of Nghị định 13/2023 "dữ liệu cá nhân nhạy cảm" (and contact data) shown masked to roles
+# outside SENSITIVE_READERS; revealing one is logged.
+SENSITIVE_FIELDS = ("citizen_id", "ethnicity", "religion", "phone", "address")
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def visible_to(self, user: User) -> MemberQuerySet:
+        """Members the user may see: those whose current (or last) cell is in their scope; their own
+        record for the member role; everything for an admin; nothing otherwise."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self.all()
+        if user.role == Role.MEMBER:
+            return self.filter(pk=user.member_id) if user.member_id else self.none()
+        if user.role in TREE_READERS and user.scope_id is not None:
+            return self.filter(current_org__path__startswith=user.scope.path)
+        return self.none()
+
+    def editable_by(self, user: User) -> MemberQuerySet:
+        if user.role not in MEMBER_EDITORS:
+            return self.none()
+        return self.visible_to(user)
+
+    def on_roll(self) -> MemberQuerySet:
+        """Members counted in their cell: active, temporarily away, exempt or suspended."""
+        return self.filter(status__in=ON_ROLL)
+
+    def in_subtree(self, path: str) -> MemberQuerySet:
+        return self.filter(current_org__path__startswith=path)
+
+
+class Member(models.Model):
+    # Identity
+    full_name = models.CharField("họ và tên", max_length=120)
+    name_search = models.CharField(max_length=120, editable=False, default="", db_index=True)
+    name_sort_key = models.BinaryField(max_length=400, editable=False, default=b"")
+    sex = models.CharField("giới tính", max_length=8, choices=Sex.choices)
+    birth_date = models.DateField("ngày sinh")
+    home_town = models.CharField("quê quán", max_length=255, blank=True)
+    ethnicity = models.CharField("dân tộc", max_length=40, default="Kinh")
+    religion = models.CharField("tôn giáo", max_length=40, default="Không")
+    citizen_id = models.CharField("số CCCD", max_length=12, null=True, blank=True, unique=True)
+    card_number = models.CharField("số thẻ đảng viên", max_length=20, null=True, blank=True, unique=True)
+    # Education and work
+    education = models.CharField("giáo dục phổ thông", max_length=20, blank=True, help_text="Ví dụ: 12/12")
+    professional_level = models.CharField(
+        "trình độ chuyên môn", max_length=16, choices=ProfessionalLevel.choices, blank=True, default=""
+    )
+    political_theory = models.CharField(
+        "lý luận chính trị", max_length=16, choices=TheoryLevel.choices, blank=True, default=""
+    )
+    occupation = models.CharField("nghề nghiệp", max_length=120, blank=True)
+    position = models.CharField("chức vụ", max_length=120, blank=True)
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    address = models.CharField("nơi ở hiện nay", max_length=255, blank=True)
+    # Derived from the events (lifecycle.derive_state); never edited directly.
+    status = models.CharField("tình trạng", max_length=16, choices=Status.choices, default=Status.NONE, editable=False)
+    is_probationary = models.BooleanField("dự bị", default=False, editable=False)
+    current_org = models.ForeignKey(
+        "orgs.Org", verbose_name="chi bộ", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="members", editable=False,
+    )
+    admitted_on = models.DateField("ngày vào Đảng", null=True, blank=True, editable=False)
+    ceremony_on = models.DateField("ngày lễ kết nạp", null=True, blank=True, editable=False)
+    official_on = models.DateField("ngày chính thức", null=True, blank=True, editable=False)
+    status_since = models.DateField("tình trạng từ ngày", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đảng viên"
+        verbose_name_plural = "đảng viên"
+        indexes = [
+            models.Index(fields=["current_org", "status", "name_sort_key"], name="member_org_status_name_idx"),
+            models.Index(fields=["name_sort_key"], name="member_sort_idx"),
+            models.Index(fields=["birth_date"], name="member_birth_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def on_roll(self) -> bool:
+        return self.status in ON_ROLL
+
+    def age(self, today: date) -> int:
+        return age_on(self.birth_date, today)
+
+    def status_label(self) -> str:
+        label = str(Status(self.status).label)
+        if self.status in ON_ROLL:
+            label += " · " + ("Dự bị" if self.is_probationary else "Chính thức")
+        return label
+
+
+class MemberEventQuerySet(models.QuerySet["MemberEvent"]):
+    def live(self) -> MemberEventQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def visible_to(self, user: User) -> MemberEventQuerySet:
+        return self.filter(member__in=Member.objects.visible_to(user))
+
+
+class MemberEvent(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("sự kiện", max_length=16, choices=EventKind.choices)
+    on = models.DateField("ngày")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="chi bộ", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Chi bộ nơi đảng viên sinh hoạt sau sự kiện (kết nạp, chuyển đến, chuyển trong hệ thống).",
+    )
+    external_org = models.CharField("đơn vị ngoài hệ thống", max_length=255, blank=True)
+    ceremony_on = models.DateField("ngày lễ kết nạp", null=True, blank=True)
+    expected_end = models.DateField("dự kiến kết thúc", null=True, blank=True)
+    decision_no = models.CharField("số quyết định", max_length=60, blank=True)
+    decided_by = models.CharField("cơ quan quyết định", max_length=120, blank=True)
+    note = models.CharField("ghi chú", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Soft delete: a removed event stays in the database and in the audit trail.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = MemberEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "sự kiện đảng viên"
+        verbose_name_plural = "sự kiện đảng viên"
+        ordering = ["member", "on", "pk"]
+        indexes = [
+            models.Index(fields=["member", "on"], name="event_member_on_idx", condition=Q(deleted_at__isnull=True)),
+            models.Index(fields=["kind", "on"], name="event_kind_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on:%d/%m/%Y} — {self.member.full_name}"
+
+
+def can_reveal(user: User, member: Member) -> bool:
+    """Whether the user may see this member's sensitive fields (after a logged reveal)."""
+    return user.role in SENSITIVE_READERS or (user.role == Role.MEMBER and user.member_id == member.pk)

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from dangvu.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("tai-khoan/", include("dangvu.accounts.urls")),
+    path("to-chuc/", include("dangvu.orgs.urls")),
+    path("dang-vien/", include("dangvu.members.urls")),
+    path("nhat-ky/", include("dangvu.audit.urls")),
+]

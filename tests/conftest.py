@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import World, build_world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def client_for(world: World):
+    """client_for("secretary") -> a Django test client logged in as that persona."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        client.force_login(getattr(world, persona))
+        return client
+
+    return make

@@ -1,0 +1,13 @@
+"""Settings for the test suite: the production settings plus a throwaway key and a fast hasher.
+
+DATABASE_URL chooses the database as in production (scripts/test.sh runs the suite on SQLite, then
+on PostgreSQL).
+"""
+
+import os
+
+os.environ.setdefault("DANGVU_SECRET_KEY", "only-for-the-test-suite-" + "x" * 40)
+
+from dangvu.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
