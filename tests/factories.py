@@ -33,22 +33,40 @@ PASSWORD = "mat-khau-thu-nghiem-2026"
 _cccd = itertools.count(1)
 
 
-def make_org(code: str, name: str, kind: str, parent: Org | None, sector: str = Sector.COMMUNE,
-             since: date = date(2020, 1, 1)) -> Org:
-    return org_create(actor=None, code=code, name=name, kind=kind, sector=sector, parent=parent,
-                      founded_on=since, effective_on=since)
+def make_org(
+    code: str, name: str, kind: str, parent: Org | None, sector: str = Sector.COMMUNE, since: date = date(2020, 1, 1)
+) -> Org:
+    return org_create(
+        actor=None, code=code, name=name, kind=kind, sector=sector, parent=parent, founded_on=since, effective_on=since
+    )
 
 
-def make_member(cell: Org, full_name: str, *, sex: str = "male", birth_date: date = date(1980, 5, 17),
-                admitted_on: date = date(2010, 3, 1), ceremony_on: date | None = date(2010, 3, 20),
-                official_on: date | None = date(2011, 3, 20), **extra: Any) -> Member:
+def make_member(
+    cell: Org,
+    full_name: str,
+    *,
+    sex: str = "male",
+    birth_date: date = date(1980, 5, 17),
+    admitted_on: date = date(2010, 3, 1),
+    ceremony_on: date | None = date(2010, 3, 20),
+    official_on: date | None = date(2011, 3, 20),
+    **extra: Any,
+) -> Member:
     data = {
-        "full_name": full_name, "sex": sex, "birth_date": birth_date, "home_town": "Xã An Phú",
-        "ethnicity": "Kinh", "religion": "Không", "citizen_id": f"0012800{next(_cccd):05d}",
-        "phone": "0912345678", "address": "Thôn Đông, xã An Phú", **extra,
+        "full_name": full_name,
+        "sex": sex,
+        "birth_date": birth_date,
+        "home_town": "Xã An Phú",
+        "ethnicity": "Kinh",
+        "religion": "Không",
+        "citizen_id": f"0012800{next(_cccd):05d}",
+        "phone": "0912345678",
+        "address": "Thôn Đông, xã An Phú",
+        **extra,
     }
-    return member_create(actor=None, data=data, cell=cell, admitted_on=admitted_on,
-                         ceremony_on=ceremony_on, official_on=official_on).member
+    return member_create(
+        actor=None, data=data, cell=cell, admitted_on=admitted_on, ceremony_on=ceremony_on, official_on=official_on
+    ).member
 
 
 def make_user(username: str, role: str, scope: Org | None = None, member: Member | None = None) -> User:
@@ -94,13 +112,30 @@ def build_world() -> World:
     binh = make_member(office_cell, "Trần Thị Bình", sex="female", card_number="10000002", ethnicity="Tày")
     chau = make_member(office_cell, "Lê Minh Châu", card_number="10000003")
     dung = make_member(economy_cell, "Phạm Văn Dũng", card_number="10000004")
-    duc = make_member(village_cell, "Hoàng Đức", admitted_on=date(2026, 3, 2), ceremony_on=date(2026, 3, 20),
-                      official_on=None, birth_date=date(2000, 1, 1))
+    duc = make_member(
+        village_cell,
+        "Hoàng Đức",
+        admitted_on=date(2026, 3, 2),
+        ceremony_on=date(2026, 3, 20),
+        official_on=None,
+        birth_date=date(2000, 1, 1),
+    )
     giang = make_member(other_cell, "Võ Thị Giang", sex="female", card_number="10000006")
     return World(
-        province=province, commune=commune, agency=agency, office_cell=office_cell, economy_cell=economy_cell,
-        village_cell=village_cell, other_commune=other_commune, other_cell=other_cell,
-        an=an, binh=binh, chau=chau, dung=dung, duc=duc, giang=giang,
+        province=province,
+        commune=commune,
+        agency=agency,
+        office_cell=office_cell,
+        economy_cell=economy_cell,
+        village_cell=village_cell,
+        other_commune=other_commune,
+        other_cell=other_cell,
+        an=an,
+        binh=binh,
+        chau=chau,
+        dung=dung,
+        duc=duc,
+        giang=giang,
         sysadmin=make_user("sysadmin", Role.ADMIN),
         province_staff=make_user("province_staff", Role.STAFF, province),
         commune_staff=make_user("commune_staff", Role.STAFF, commune),

@@ -8,6 +8,6 @@ import os
 
 os.environ.setdefault("DANGVU_SECRET_KEY", "only-for-the-test-suite-" + "x" * 40)
 
-from dangvu.settings import *  # noqa: E402,F403
+from dangvu.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

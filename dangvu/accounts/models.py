@@ -25,16 +25,16 @@ class Role(models.TextChoices):
 
 
 # Roles that read the organisation tree of their scope.
-TREE_READERS = frozenset({Role.ADMIN, Role.STAFF, Role.SECRETARY, Role.VIEWER})
+TREE_READERS = frozenset[str]({Role.ADMIN, Role.STAFF, Role.SECRETARY, Role.VIEWER})
 # Roles that create, edit, move and dissolve organisations in their scope.
-ORG_EDITORS = frozenset({Role.ADMIN, Role.STAFF})
+ORG_EDITORS = frozenset[str]({Role.ADMIN, Role.STAFF})
 # Roles that create and edit member records and events in their scope.
-MEMBER_EDITORS = frozenset({Role.ADMIN, Role.STAFF, Role.SECRETARY})
+MEMBER_EDITORS = frozenset[str]({Role.ADMIN, Role.STAFF, Role.SECRETARY})
 # Roles whose work needs the sensitive fields (Nghị định 13/2023): they may reveal them, and each
 # reveal is written to the audit trail. Everyone else sees them masked.
-SENSITIVE_READERS = frozenset({Role.ADMIN, Role.STAFF, Role.SECRETARY})
+SENSITIVE_READERS = frozenset[str]({Role.ADMIN, Role.STAFF, Role.SECRETARY})
 # Roles that browse the audit trail.
-AUDIT_READERS = frozenset({Role.ADMIN})
+AUDIT_READERS = frozenset[str]({Role.ADMIN})
 
 
 class User(AbstractUser):
@@ -65,7 +65,7 @@ class User(AbstractUser):
     def is_admin(self) -> bool:
         return self.is_active and self.role == Role.ADMIN
 
-    def has_role_in(self, roles: frozenset[Role]) -> bool:
+    def has_role_in(self, roles: frozenset[str]) -> bool:
         return self.is_active and self.role in roles
 
     @property

@@ -8,8 +8,9 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "dang-nhap/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm,
-                                     redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

@@ -2,15 +2,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from dangvu.accounts.models import TREE_READERS, Role
+from dangvu.accounts.models import TREE_READERS, Role, User
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Members land on their own record; everyone else on the organisation tree of their scope."""
     user = request.user
-    if user.role == Role.MEMBER and user.member_id:  # type: ignore[union-attr]
-        return redirect("members:detail", pk=user.member_id)  # type: ignore[union-attr]
-    if user.role in TREE_READERS:  # type: ignore[union-attr]
+    assert isinstance(user, User)
+    if user.role == Role.MEMBER and user.member_id:
+        return redirect("members:detail", pk=user.member_id)
+    if user.role in TREE_READERS:
         return redirect("orgs:tree")
     return redirect("accounts:password_change")

@@ -24,8 +24,12 @@ class Action(models.TextChoices):
 class AuditRecord(models.Model):
     at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người thực hiện", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="audit_records",
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_records",
     )
     # Kept as text as well, so the record still says who it was if the account is removed.
     actor_name = models.CharField("tên người thực hiện", max_length=150)

@@ -30,7 +30,9 @@ ERR_CCCD = "Số CCCD phải gồm đúng 12 chữ số (đang có {count} ký t
 ERR_FUTURE = "{label} ({day}) không được sau ngày hôm nay."
 ERR_BIRTH_TOO_EARLY = "Ngày sinh trước năm {year} là không hợp lý."
 ERR_ADMITTED_TOO_YOUNG = "Ngày vào Đảng ({day}) khi mới {age} tuổi: kiểm tra lại ngày sinh hoặc ngày vào Đảng."
-ERR_CEREMONY_BEFORE_DECISION = "Ngày tổ chức lễ kết nạp ({ceremony}) không được trước ngày quyết định kết nạp ({decision})."
+ERR_CEREMONY_BEFORE_DECISION = (
+    "Ngày tổ chức lễ kết nạp ({ceremony}) không được trước ngày quyết định kết nạp ({decision})."
+)
 ERR_OFFICIAL_BEFORE_ADMISSION = "Ngày chính thức ({official}) không được trước ngày vào Đảng ({admitted})."
 ERR_PHONE = "Số điện thoại chỉ gồm chữ số (9–12 số), có thể có dấu + ở đầu."
 WARN_OLD = "Vào Đảng khi {age} tuổi {months} tháng, trên 60 tuổi: cần quyết định của cấp ủy trực thuộc Trung ương."

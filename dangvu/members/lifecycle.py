@@ -113,7 +113,9 @@ def derive_state(events: Iterable[EventFact]) -> MemberState:
             state.errors.append(ERR_NOT_ADMITTED.format(event=label))
             continue
         if state.status in GONE and event.kind not in {EventKind.READMITTED, EventKind.TRANSFER_IN, EventKind.TEMP_IN}:
-            state.warnings.append(WARN_GONE_EVENT.format(event=label, day=_fmt(event.on), status=Status(state.status).label.lower()))
+            state.warnings.append(
+                WARN_GONE_EVENT.format(event=label, day=_fmt(event.on), status=Status(state.status).label.lower())
+            )
         _apply(state, event)
     return state
 

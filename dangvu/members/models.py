@@ -60,7 +60,7 @@ class MemberQuerySet(models.QuerySet["Member"]):
             return self.all()
         if user.role == Role.MEMBER:
             return self.filter(pk=user.member_id) if user.member_id else self.none()
-        if user.role in TREE_READERS and user.scope_id is not None:
+        if user.role in TREE_READERS and user.scope is not None:
             return self.filter(current_org__path__startswith=user.scope.path)
         return self.none()
 
@@ -105,8 +105,13 @@ class Member(models.Model):
     status = models.CharField("tình trạng", max_length=16, choices=Status.choices, default=Status.NONE, editable=False)
     is_probationary = models.BooleanField("dự bị", default=False, editable=False)
     current_org = models.ForeignKey(
-        "orgs.Org", verbose_name="chi bộ", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="members", editable=False,
+        "orgs.Org",
+        verbose_name="chi bộ",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        editable=False,
     )
     admitted_on = models.DateField("ngày vào Đảng", null=True, blank=True, editable=False)
     ceremony_on = models.DateField("ngày lễ kết nạp", null=True, blank=True, editable=False)
@@ -156,7 +161,12 @@ class MemberEvent(models.Model):
     kind = models.CharField("sự kiện", max_length=16, choices=EventKind.choices)
     on = models.DateField("ngày")
     org = models.ForeignKey(
-        "orgs.Org", verbose_name="chi bộ", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "orgs.Org",
+        verbose_name="chi bộ",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Chi bộ nơi đảng viên sinh hoạt sau sự kiện (kết nạp, chuyển đến, chuyển trong hệ thống).",
     )
     external_org = models.CharField("đơn vị ngoài hệ thống", max_length=255, blank=True)

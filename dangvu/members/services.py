@@ -28,10 +28,31 @@ from dangvu.orgs.kinds import CELL_KINDS
 from dangvu.orgs.models import Org
 
 PERSONAL_FIELDS = (
-    "full_name", "sex", "birth_date", "home_town", "ethnicity", "religion", "citizen_id", "card_number",
-    "education", "professional_level", "political_theory", "occupation", "position", "phone", "address",
+    "full_name",
+    "sex",
+    "birth_date",
+    "home_town",
+    "ethnicity",
+    "religion",
+    "citizen_id",
+    "card_number",
+    "education",
+    "professional_level",
+    "political_theory",
+    "occupation",
+    "position",
+    "phone",
+    "address",
 )
-DERIVED_FIELDS = ("status", "is_probationary", "current_org", "admitted_on", "ceremony_on", "official_on", "status_since")
+DERIVED_FIELDS = (
+    "status",
+    "is_probationary",
+    "current_org",
+    "admitted_on",
+    "ceremony_on",
+    "official_on",
+    "status_since",
+)
 EVENT_FIELDS = ("kind", "on", "org", "external_org", "ceremony_on", "expected_end", "decision_no", "decided_by", "note")
 
 ERR_NOT_A_CELL = "“{org}” không phải là chi bộ; đảng viên chỉ sinh hoạt ở chi bộ cơ sở hoặc chi bộ trực thuộc."
@@ -83,7 +104,10 @@ def _check_unique(values: Mapping[str, Any], member: Member | None) -> None:
         value = values.get(name)
         if not value:
             continue
-        other = Member.objects.filter(**{name: value}).exclude(pk=getattr(member, "pk", None)).first()
+        others = Member.objects.filter(**{name: value})
+        if member is not None:
+            others = others.exclude(pk=member.pk)
+        other = others.first()
         if other is not None:
             errors[name] = message.format(value=value, name=other.full_name)
     if errors:
@@ -92,7 +116,7 @@ def _check_unique(values: Mapping[str, Any], member: Member | None) -> None:
 
 def _facts_of(member: Member, state: MemberState | None = None, **override: Any) -> RecordFacts:
     source = state or member
-    values = {
+    values: dict[str, Any] = {
         "birth_date": member.birth_date,
         "citizen_id": member.citizen_id or "",
         "phone": member.phone,
@@ -160,8 +184,12 @@ def member_create(
     values = _clean_personal(data)
     _check_cell(cell, "cell")
     facts = RecordFacts(
-        birth_date=values.get("birth_date"), citizen_id=values.get("citizen_id") or "", phone=values.get("phone", ""),
-        admitted_on=admitted_on, ceremony_on=ceremony_on, official_on=official_on,
+        birth_date=values.get("birth_date"),
+        citizen_id=values.get("citizen_id") or "",
+        phone=values.get("phone", ""),
+        admitted_on=admitted_on,
+        ceremony_on=ceremony_on,
+        official_on=official_on,
     )
     errors = dict(check_record(facts, today=timezone.localdate()).errors)
     if ceremony_on and official_on and official_on < ceremony_on:
@@ -174,14 +202,27 @@ def member_create(
     member = Member(**values)
     member.name_search, member.name_sort_key = fold(member.full_name), name_sort_key(member.full_name)
     member.save()
-    events = [MemberEvent(member=member, kind=EventKind.ADMITTED, on=admitted_on, org=cell,
-                          ceremony_on=ceremony_on, decision_no=decision_no, created_by=_user(actor))]
+    events = [
+        MemberEvent(
+            member=member,
+            kind=EventKind.ADMITTED,
+            on=admitted_on,
+            org=cell,
+            ceremony_on=ceremony_on,
+            decision_no=decision_no,
+            created_by=_user(actor),
+        )
+    ]
     if official_on:
         events.append(MemberEvent(member=member, kind=EventKind.CONFIRMED, on=official_on, created_by=_user(actor)))
     MemberEvent.objects.bulk_create(events)
-    state = member_sync(member)
-    audit_record(actor=actor, action=Action.CREATE, target=member,
-                 changes=diff({}, snapshot(member, PERSONAL_FIELDS + DERIVED_FIELDS)))
+    member_sync(member)
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=member,
+        changes=diff({}, snapshot(member, PERSONAL_FIELDS + DERIVED_FIELDS)),
+    )
     return Outcome(member, member_warnings(member))
 
 
@@ -213,13 +254,19 @@ def _check_event(event: MemberEvent) -> None:
         raise ValidationError({"on": ERR_EVENT_FUTURE.format(day=f"{event.on:%d/%m/%Y}")})
     if event.org_id is not None:
         _check_cell(event.org)
-    if event.kind not in NEEDS_ORG and event.kind not in {EventKind.ADMITTED, EventKind.READMITTED, EventKind.TRANSFER_OUT}:
+    if event.kind not in NEEDS_ORG and event.kind not in {
+        EventKind.ADMITTED,
+        EventKind.READMITTED,
+        EventKind.TRANSFER_OUT,
+    }:
         event.org = None  # only admissions and transfers move a member to a cell
 
 
 @transaction.atomic
 def event_add(*, actor: User | None, member: Member, values: Mapping[str, Any]) -> Outcome:
-    event = MemberEvent(member=member, created_by=_user(actor), **{k: v for k, v in values.items() if k in EVENT_FIELDS})
+    event = MemberEvent(
+        member=member, created_by=_user(actor), **{k: v for k, v in values.items() if k in EVENT_FIELDS}
+    )
     _check_event(event)
     live = list(member.events.live())
     state = _derive_or_refuse(member, [*live, event])
@@ -228,8 +275,14 @@ def event_add(*, actor: User | None, member: Member, values: Mapping[str, Any]) 
     _store_state(member, state)
     member.save()
     audit_record(actor=actor, action=Action.CREATE, target=event, changes=diff({}, snapshot(event, EVENT_FIELDS)))
-    if (changes := diff(before, snapshot(member, DERIVED_FIELDS))):
-        audit_record(actor=actor, action=Action.UPDATE, target=member, changes=changes, note=f"Theo sự kiện: {event.get_kind_display()}")
+    if changes := diff(before, snapshot(member, DERIVED_FIELDS)):
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            target=member,
+            changes=changes,
+            note=f"Theo sự kiện: {event.get_kind_display()}",
+        )
     return Outcome(member, member_warnings(member))
 
 
@@ -249,9 +302,9 @@ def event_update(*, actor: User | None, event: MemberEvent, values: Mapping[str,
     before = snapshot(member, DERIVED_FIELDS)
     _store_state(member, state)
     member.save()
-    if (changes := diff(before_event, snapshot(event, EVENT_FIELDS))):
+    if changes := diff(before_event, snapshot(event, EVENT_FIELDS)):
         audit_record(actor=actor, action=Action.UPDATE, target=event, changes=changes)
-    if (changes := diff(before, snapshot(member, DERIVED_FIELDS))):
+    if changes := diff(before, snapshot(member, DERIVED_FIELDS)):
         audit_record(actor=actor, action=Action.UPDATE, target=member, changes=changes, note="Theo sửa sự kiện")
     return Outcome(member, member_warnings(member))
 
@@ -269,8 +322,10 @@ def event_delete(*, actor: User | None, event: MemberEvent, reason: str = "") ->
     before = snapshot(member, DERIVED_FIELDS)
     _store_state(member, state)
     member.save()
-    audit_record(actor=actor, action=Action.DELETE, target=event, changes=diff(snapshot(event, EVENT_FIELDS), {}), note=reason)
-    if (changes := diff(before, snapshot(member, DERIVED_FIELDS))):
+    audit_record(
+        actor=actor, action=Action.DELETE, target=event, changes=diff(snapshot(event, EVENT_FIELDS), {}), note=reason
+    )
+    if changes := diff(before, snapshot(member, DERIVED_FIELDS)):
         audit_record(actor=actor, action=Action.UPDATE, target=member, changes=changes, note="Theo xóa sự kiện")
     return Outcome(member, member_warnings(member))
 
@@ -280,6 +335,12 @@ def member_reveal(*, actor: User, member: Member, field: str, ip_address: str | 
     """The value of a sensitive field, with an audit row saying who looked at it and when."""
     if field not in SENSITIVE_FIELDS:
         raise ValidationError(ERR_UNKNOWN_FIELD.format(field=field))
-    audit_record(actor=actor, action=Action.REVEAL, target=member, note=str(Member._meta.get_field(field).verbose_name),
-                 changes={"field": field}, ip_address=ip_address)
+    audit_record(
+        actor=actor,
+        action=Action.REVEAL,
+        target=member,
+        note=str(getattr(Member._meta.get_field(field), "verbose_name", field)),
+        changes={"field": field},
+        ip_address=ip_address,
+    )
     return str(getattr(member, field) or "")

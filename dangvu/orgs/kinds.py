@@ -80,5 +80,5 @@ def children_kind_error(kind: str, child_kinds: set[str]) -> str | None:
     if not bad:
         return None
     if not allowed:
-        return f"{kind_label(kind)} không được có tổ chức trực thuộc; hãy chuyển hoặc giải thể các tổ chức trực thuộc trước."
+        return f"{kind_label(kind)} không được có tổ chức trực thuộc; hãy chuyển hoặc giải thể chúng trước."
     return f"{kind_label(kind)} không thể có {', '.join(kind_label(k).lower() for k in bad)} trực thuộc."

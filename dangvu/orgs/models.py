@@ -28,7 +28,7 @@ class OrgQuerySet(models.QuerySet["Org"]):
             return self.none()
         if user.role == Role.ADMIN:
             return self.all()
-        if user.role in TREE_READERS and user.scope_id is not None:
+        if user.role in TREE_READERS and user.scope is not None:
             return self.filter(path__startswith=user.scope.path)
         return self.none()
 
@@ -67,7 +67,11 @@ class Org(models.Model):
     kind = models.CharField("loại tổ chức", max_length=24, choices=OrgKind.choices)
     sector = models.CharField("loại hình", max_length=24, choices=Sector.choices, default=Sector.OTHER)
     parent = models.ForeignKey(
-        "self", verbose_name="tổ chức cấp trên", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="tổ chức cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(max_length=255, editable=False, default="")

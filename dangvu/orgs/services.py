@@ -40,17 +40,20 @@ def _check_effective(day: date, org: Org | None = None) -> None:
     if org is not None:
         current = org.versions.filter(valid_to__isnull=True).first()
         if current is not None and day < current.valid_from:
-            raise ValidationError({"effective_on": ERR_BEFORE_CURRENT.format(since=current.valid_from.strftime("%d/%m/%Y"))})
+            raise ValidationError(
+                {"effective_on": ERR_BEFORE_CURRENT.format(since=current.valid_from.strftime("%d/%m/%Y"))}
+            )
 
 
 def _check_code_and_name(*, code: str, name: str, parent: Org | None, org: Org | None = None) -> None:
     errors: dict[str, str] = {}
-    taken = Org.objects.filter(code=code).exclude(pk=getattr(org, "pk", None)).first()
+    same_code = Org.objects.filter(code=code)
+    siblings = Org.objects.filter(parent=parent, name=name, dissolved_on__isnull=True)
+    if org is not None:
+        same_code, siblings = same_code.exclude(pk=org.pk), siblings.exclude(pk=org.pk)
+    taken = same_code.first()
     if taken is not None:
         errors["code"] = ERR_CODE_TAKEN.format(code=code, name=taken.name)
-    siblings = Org.objects.filter(parent=parent, name=name, dissolved_on__isnull=True).exclude(
-        pk=getattr(org, "pk", None)
-    )
     if siblings.exists():
         errors["name"] = ERR_NAME_TAKEN.format(name=name, parent=parent.name if parent else "gốc")
     if errors:
@@ -67,8 +70,14 @@ def _check_parent(kind: str, parent: Org | None) -> None:
 
 def _open_version(org: Org, *, since: date, reason: str) -> None:
     OrgVersion.objects.create(
-        org=org, code=org.code, name=org.name, kind=org.kind, sector=org.sector, parent=org.parent,
-        valid_from=since, reason=reason,
+        org=org,
+        code=org.code,
+        name=org.name,
+        kind=org.kind,
+        sector=org.sector,
+        parent=org.parent,
+        valid_from=since,
+        reason=reason,
     )
 
 
@@ -95,8 +104,14 @@ def org_create(
     _check_parent(kind, parent)
     _check_code_and_name(code=code, name=name, parent=parent)
     org = Org.objects.create(
-        code=code, name=name, name_search=fold(name), kind=kind, sector=sector, parent=parent,
-        founded_on=founded_on, depth=(parent.depth + 1) if parent else 0,
+        code=code,
+        name=name,
+        name_search=fold(name),
+        kind=kind,
+        sector=sector,
+        parent=parent,
+        founded_on=founded_on,
+        depth=(parent.depth + 1) if parent else 0,
     )
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
     org.save(update_fields=["path"])
@@ -153,7 +168,9 @@ def org_update(
 
 
 @transaction.atomic
-def org_move(*, actor: User | None, org: Org, new_parent: Org, effective_on: date | None = None, reason: str = "") -> Org:
+def org_move(
+    *, actor: User | None, org: Org, new_parent: Org, effective_on: date | None = None, reason: str = ""
+) -> Org:
     """Put `org` (with its whole subtree) under `new_parent`; refuses cycles and impossible shapes."""
     if new_parent.pk == org.pk or new_parent.is_descendant_of(org):
         raise ValidationError({"parent": ERR_CYCLE.format(org=org.name)})
@@ -178,7 +195,9 @@ def org_move(*, actor: User | None, org: Org, new_parent: Org, effective_on: dat
     org.save(update_fields=["parent", "updated_at"])
     _close_version(org, until=since)
     _open_version(org, since=since, reason=reason)
-    audit_record(actor=actor, action=Action.MOVE, target=org, changes=diff(before, snapshot(org, ("parent",))), note=reason)
+    audit_record(
+        actor=actor, action=Action.MOVE, target=org, changes=diff(before, snapshot(org, ("parent",))), note=reason
+    )
     return org
 
 
@@ -200,7 +219,13 @@ def org_dissolve(*, actor: User | None, org: Org, effective_on: date | None = No
     org.dissolved_on = since
     org.save(update_fields=["dissolved_on", "updated_at"])
     _close_version(org, until=since)
-    audit_record(actor=actor, action=Action.DISSOLVE, target=org, changes={"dissolved_on": [None, since.isoformat()]}, note=reason)
+    audit_record(
+        actor=actor,
+        action=Action.DISSOLVE,
+        target=org,
+        changes={"dissolved_on": [None, since.isoformat()]},
+        note=reason,
+    )
     return org
 
 

@@ -17,6 +17,18 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("DANGVU_WORKERS", "2")))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        argv = [sys.executable, "-m", "gunicorn", "dangvu.wsgi", "--bind", options["bind"], "--workers", str(options["workers"]),
-                "--access-logfile", "-", "--graceful-timeout", "5"]
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "dangvu.wsgi",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
+        ]
         os.execv(sys.executable, argv)  # replaces this process; environment (secret key, data dir) is inherited
