@@ -11,3 +11,6 @@ os.environ.setdefault("DANGVU_SECRET_KEY", "only-for-the-test-suite-" + "x" * 40
 from dangvu.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# WhiteNoise looks at STATIC_ROOT when it starts; the suite serves from the app folders instead.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,0 +1,130 @@
+"""End-to-end tests in a real headless Chromium (Debian's package, driven by Playwright).
+
+They log in, browse the tree, search a member without accents and open the record, on the live
+server, and save screenshots in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.factories import PASSWORD, World, build_world
+
+CHROMIUM = os.environ.get("DANGVU_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"Không có Chromium tại {CHROMIUM}: scripts/test.sh cài gói chromium của Debian",
+    ),
+]
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with
+# a running loop unless told that this is a test.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_world(transactional_db: None, live_server: object) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, live_server, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def test_a_commune_staff_logs_in_browses_the_tree_and_finds_a_member_without_accents(page, live_server, live_world):
+    from playwright.sync_api import expect
+
+    log_in(page, live_server, "commune_staff")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Đảng bộ xã An Phú")
+    shot(page, "01-cay-to-chuc")
+
+    # Expand the grassroots committee: its cells load under it.
+    agency = page.locator("li", has=page.get_by_role("link", name=re.compile("Đảng bộ Cơ quan xã An Phú"))).first
+    agency.get_by_role("button").first.click()
+    expect(page.get_by_role("link", name=re.compile("Chi bộ Văn phòng"))).to_be_visible()
+    expect(page.get_by_text("Đảng bộ phường Bình Minh")).to_have_count(0)
+    shot(page, "02-cay-mo-rong")
+
+    page.get_by_role("link", name="Đảng viên", exact=True).click()
+    page.get_by_role("searchbox").fill("nguyen van an")
+    page.get_by_role("searchbox").press("Enter")
+    expect(page.get_by_role("link", name="Nguyễn Văn An")).to_be_visible()
+    expect(page.get_by_role("link", name="Võ Thị Giang")).to_have_count(0)
+    shot(page, "03-tim-dang-vien")
+
+    page.get_by_role("link", name="Nguyễn Văn An").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nguyễn Văn An")
+    expect(page.get_by_text("Kết nạp").first).to_be_visible()
+    # The CCCD is masked until revealed.
+    expect(page.locator("body")).not_to_contain_text("001280000001")
+    shot(page, "04-ho-so-dang-vien")
+
+
+def test_a_wrong_password_shows_a_vietnamese_error_and_keeps_the_username(page, live_server, live_world):
+    from playwright.sync_api import expect
+
+    log_in(page, live_server, "commune_staff", "sai-mat-khau")
+    expect(page.get_by_role("alert")).to_contain_text("không đúng")
+    expect(page.get_by_label("Tên đăng nhập")).to_have_value("commune_staff")
+    shot(page, "05-dang-nhap-sai")
+
+
+def test_the_tree_is_usable_on_a_phone_screen(browser, live_server, live_world):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="vi-VN", viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    log_in(page, live_server, "secretary")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Chi bộ Văn phòng")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375 + 1, f"the page scrolls sideways on a phone ({width}px wide)"
+    shot(page, "06-dien-thoai")
+    context.close()
