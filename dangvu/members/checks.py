@@ -23,8 +23,9 @@ ADMISSION_IMPOSSIBLE_AGE = 14
 PROBATION_MONTHS = 12
 EARLIEST_BIRTH_YEAR = 1890
 
-CCCD = re.compile(r"\d{12}")
-PHONE = re.compile(r"\+?\d{9,12}")
+# [0-9], not \d: \d also takes full-width and other Unicode digits, which are not a valid number.
+CCCD = re.compile(r"[0-9]{12}")
+PHONE = re.compile(r"\+?[0-9]{9,12}")
 
 ERR_CCCD = "Số CCCD phải gồm đúng 12 chữ số (đang có {count} ký tự)."
 ERR_FUTURE = "{label} ({day}) không được sau ngày hôm nay."
@@ -34,6 +35,7 @@ ERR_CEREMONY_BEFORE_DECISION = (
     "Ngày tổ chức lễ kết nạp ({ceremony}) không được trước ngày quyết định kết nạp ({decision})."
 )
 ERR_OFFICIAL_BEFORE_ADMISSION = "Ngày chính thức ({official}) không được trước ngày vào Đảng ({admitted})."
+ERR_OFFICIAL_BEFORE_CEREMONY = "Ngày chính thức ({official}) không được trước ngày lễ kết nạp ({ceremony})."
 ERR_PHONE = "Số điện thoại chỉ gồm chữ số (9–12 số), có thể có dấu + ở đầu."
 WARN_OLD = "Vào Đảng khi {age} tuổi {months} tháng, trên 60 tuổi: cần quyết định của cấp ủy trực thuộc Trung ương."
 WARN_YOUNG = "Vào Đảng khi {age} tuổi {months} tháng, chưa đủ 18 tuổi theo Điều lệ."
@@ -104,6 +106,9 @@ def check_record(facts: RecordFacts, *, today: date) -> CheckResult:
         error("ceremony_on", ERR_CEREMONY_BEFORE_DECISION.format(ceremony=_d(ceremony), decision=_d(admitted)))
     if admitted is not None and official is not None and official < admitted:
         error("official_on", ERR_OFFICIAL_BEFORE_ADMISSION.format(official=_d(official), admitted=_d(admitted)))
+    elif ceremony is not None and official is not None and official < ceremony:
+        # Probation runs from the ceremony (Điều lệ, Điều 5): no one is official before it.
+        error("official_on", ERR_OFFICIAL_BEFORE_CEREMONY.format(official=_d(official), ceremony=_d(ceremony)))
     if admitted is not None and ceremony is None:
         warnings.append(WARN_NO_CEREMONY)
     if ceremony is not None and official is not None and official >= ceremony:

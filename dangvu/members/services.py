@@ -61,7 +61,6 @@ ERR_CARD_TAKEN = "Số thẻ đảng viên {value} đã có trong hồ sơ của
 ERR_CCCD_TAKEN = "Số CCCD {value} đã có trong hồ sơ của “{name}”."
 ERR_EVENT_FUTURE = "Ngày của sự kiện ({day}) không được sau ngày hôm nay."
 ERR_EVENT_DELETED = "Sự kiện này đã bị xóa."
-ERR_OFFICIAL_BEFORE_CEREMONY = "Ngày chính thức ({official}) không được trước ngày lễ kết nạp ({ceremony})."
 ERR_UNKNOWN_FIELD = "Trường “{field}” không phải là thông tin nhạy cảm."
 
 
@@ -191,11 +190,7 @@ def member_create(
         ceremony_on=ceremony_on,
         official_on=official_on,
     )
-    errors = dict(check_record(facts, today=timezone.localdate()).errors)
-    if ceremony_on and official_on and official_on < ceremony_on:
-        errors.setdefault("official_on", []).append(
-            ERR_OFFICIAL_BEFORE_CEREMONY.format(official=f"{official_on:%d/%m/%Y}", ceremony=f"{ceremony_on:%d/%m/%Y}")
-        )
+    errors = check_record(facts, today=timezone.localdate()).errors  # official before ceremony included
     if errors:
         raise ValidationError(errors)
     _check_unique(values, None)
