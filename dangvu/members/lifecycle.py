@@ -51,6 +51,8 @@ ON_ROLL = frozenset({Status.ACTIVE, Status.AWAY, Status.EXEMPT, Status.SUSPENDED
 NEEDS_ORG = frozenset({EventKind.TRANSFER_IN, EventKind.TEMP_IN})
 # Statuses after which the member is no longer in any cell of ours.
 GONE = frozenset({Status.TRANSFERRED_OUT, Status.TEMP_ENDED, Status.STRUCK_OFF, Status.EXPELLED, Status.DECEASED})
+# Statuses that end membership itself: the way back is a re-admission (Điều lệ, Điều 4), not a transfer.
+REMOVED = frozenset({Status.STRUCK_OFF, Status.EXPELLED})
 
 # Same-day events are replayed in this order (an admission before a transfer on the same date).
 _SAME_DAY_ORDER = {kind: index for index, kind in enumerate(EventKind.values)}
@@ -60,6 +62,7 @@ ERR_NOT_ADMITTED = "“{event}” cần có sự kiện kết nạp trước đ�
 ERR_CONFIRM_NOT_PROBATIONARY = "Chỉ đảng viên dự bị mới được chuyển chính thức (ngày {day})."
 ERR_READMIT_ACTIVE = "Đảng viên đang trong danh sách, không thể kết nạp lại (ngày {day})."
 ERR_NEEDS_ORG = "“{event}” cần chọn chi bộ."
+ERR_REMOVED_RETURN = "Đảng viên đã bị {removal} ngày {day}; chỉ có thể kết nạp lại, không thể ghi “{event}”."
 WARN_GONE_EVENT = "Sự kiện “{event}” ngày {day} ghi sau khi đảng viên đã rời danh sách ({status})."
 WARN_SECOND_READMISSION = "Điều lệ chỉ cho kết nạp lại một lần; đây là lần kết nạp lại thứ {count} (ngày {day})."
 WARN_TEMP_END_WITHOUT_TEMP = "“Kết thúc sinh hoạt tạm thời” ngày {day} nhưng đảng viên không sinh hoạt tạm thời."
@@ -111,6 +114,16 @@ def derive_state(events: Iterable[EventFact]) -> MemberState:
         hosted_only = event.kind == EventKind.TEMP_IN or state.status == Status.HOSTED
         if event.kind != EventKind.ADMITTED and state.admitted_on is None and not hosted_only:
             state.errors.append(ERR_NOT_ADMITTED.format(event=label))
+            continue
+        returns = event.kind in {EventKind.TRANSFER_IN, EventKind.TEMP_IN} or (
+            event.kind == EventKind.TRANSFER_OUT and event.org_id is not None
+        )
+        if state.status in REMOVED and returns:
+            state.errors.append(
+                ERR_REMOVED_RETURN.format(
+                    removal=EventKind(state.status).label.lower(), day=_fmt(state.status_since or event.on), event=label
+                )
+            )
             continue
         if state.status in GONE and event.kind not in {EventKind.READMITTED, EventKind.TRANSFER_IN, EventKind.TEMP_IN}:
             state.warnings.append(

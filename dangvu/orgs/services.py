@@ -153,6 +153,9 @@ def org_update(
                 raise ValidationError({"kind": ERR_KIND_WITH_MEMBERS.format(org=org.name, count=count)})
     _check_code_and_name(code=code, name=name, parent=org.parent, org=org)
     versioned_change = (code, name, kind, sector) != (org.code, org.name, org.kind, org.sector)
+    if versioned_change and org.dissolved_on is not None:
+        # A new version would be open (valid_to empty) and say the dissolved node exists again.
+        raise ValidationError(ERR_ALREADY_DISSOLVED.format(org=org.name, day=org.dissolved_on))
     if versioned_change:
         _check_effective(since, org)
     org.code, org.name, org.name_search, org.kind, org.sector = code, name, fold(name), kind, sector
@@ -172,6 +175,11 @@ def org_move(
     *, actor: User | None, org: Org, new_parent: Org, effective_on: date | None = None, reason: str = ""
 ) -> Org:
     """Put `org` (with its whole subtree) under `new_parent`; refuses cycles and impossible shapes."""
+    # The caller's copies may predate an earlier move: the path rewrite must start from the stored paths.
+    org.refresh_from_db(fields=["path", "depth", "parent", "dissolved_on"])
+    new_parent.refresh_from_db(fields=["path", "depth", "dissolved_on"])
+    if org.dissolved_on is not None:
+        raise ValidationError(ERR_ALREADY_DISSOLVED.format(org=org.name, day=org.dissolved_on))
     if new_parent.pk == org.pk or new_parent.is_descendant_of(org):
         raise ValidationError({"parent": ERR_CYCLE.format(org=org.name)})
     if actor is not None and actor.scope_id == org.pk:
