@@ -1,0 +1,281 @@
+"""Read-side queries of the organisation tree: counts, children pages, breadcrumbs, search, history.
+
+Every count is aggregated in the database (one grouped query for a whole set of nodes, never one
+query per node), so pages, the command line and later the API can share these functions. Callers
+pass organisations they already took from `Org.objects.visible_to(user)`; the subtree of a visible
+node is visible, so the counts need no further scoping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import BigIntegerField, Case, Count, Q, Value, When
+
+from dangvu.accounts.models import Role, User
+from dangvu.lib.collation import sort_key
+from dangvu.members.lifecycle import ON_ROLL, Status
+from dangvu.members.models import Member
+from dangvu.orgs.kinds import KIND_ORDER, OrgKind, kind_label
+from dangvu.orgs.models import Org, OrgVersion
+
+# A node with more children than this shows them page by page.
+CHILDREN_PER_PAGE = 100
+# Search lists at most this many matches and asks for a narrower query beyond.
+SEARCH_LIMIT = 50
+
+# Order of the member rows on the detail page: on roll first, then the former members.
+ON_ROLL_ORDER = (Status.ACTIVE, Status.AWAY, Status.EXEMPT, Status.SUSPENDED)
+OTHER_ORDER = (Status.HOSTED, Status.NONE)
+FORMER_ORDER = (Status.TRANSFERRED_OUT, Status.TEMP_ENDED, Status.STRUCK_OFF, Status.EXPELLED, Status.DECEASED)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Counts over one node's subtree.
+
+    `orgs`: {kind: n} of the active organisations below the node (the node itself excluded);
+    `members`: {status: n} of the members whose current (or last) cell is in the subtree;
+    `probationary` / `full`: the on-roll members split by membership.
+    """
+
+    orgs: dict[str, int] = field(default_factory=dict)
+    members: dict[str, int] = field(default_factory=dict)
+    probationary: int = 0
+    full: int = 0
+
+    @property
+    def on_roll(self) -> int:
+        return self.probationary + self.full
+
+    @property
+    def sub_orgs(self) -> int:
+        return sum(self.orgs.values())
+
+    def orgs_by_kind(self) -> list[tuple[str, int]]:
+        """[(kind label, n)] in tree order, kinds with no organisation left out."""
+        return [(kind_label(kind), self.orgs[kind]) for kind in OrgKind.values if self.orgs.get(kind)]
+
+    def member_rows(self, statuses: tuple[str, ...]) -> list[tuple[str, int]]:
+        """[(status label, n)] for the given statuses, in that order, zeros included."""
+        return [(str(Status(status).label), self.members.get(status, 0)) for status in statuses]
+
+    @property
+    def former(self) -> int:
+        return sum(self.members.get(status, 0) for status in FORMER_ORDER)
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    org: Org
+    counts: Counts
+    has_children: bool
+
+
+@dataclass(frozen=True)
+class ChildrenPage:
+    """One page of a node's children, in tree order, with their subtree counts."""
+
+    nodes: list[TreeNode]
+    total: int
+    page: int
+    pages: int
+
+    @property
+    def capped(self) -> bool:
+        return self.pages > 1
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * CHILDREN_PER_PAGE + 1 if self.nodes else 0
+
+    @property
+    def last_index(self) -> int:
+        return self.first_index + len(self.nodes) - 1 if self.nodes else 0
+
+    @property
+    def previous_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
+
+
+@dataclass(frozen=True)
+class Crumb:
+    """One ancestor in a breadcrumb trail; `linked` when it lies inside the user's scope."""
+
+    pk: int
+    code: str
+    name: str
+    linked: bool
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    org: Org
+    trail: list[Crumb]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[SearchHit]
+    more: bool
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One OrgVersion with the last day it held (`valid_to` is exclusive); `last_day` None = current."""
+
+    version: OrgVersion
+    last_day: date | None
+
+
+def tree_order(org: Org) -> tuple[int, bytes]:
+    """Children are listed by kind (KIND_ORDER), then by name in Vietnamese alphabet order."""
+    return KIND_ORDER[org.kind], sort_key(org.name)
+
+
+def _node_case(nodes: list[Org], lookup: str) -> tuple[Q, Case]:
+    """A filter matching the subtrees of `nodes` and a CASE naming the node each row falls under."""
+    condition = Q()
+    for node in nodes:
+        condition |= Q(**{f"{lookup}__startswith": node.path})
+    whens = [When(**{f"{lookup}__startswith": node.path}, then=Value(node.pk)) for node in nodes]
+    return condition, Case(*whens, output_field=BigIntegerField())
+
+
+def counts_for(nodes: list[Org], *, include_dissolved: bool = False) -> tuple[dict[int, Counts], dict[int, bool]]:
+    """Subtree counts of several non-nested nodes in two grouped queries.
+
+    Returns ({node pk: Counts}, {node pk: has children}). `Counts.members` holds the on-roll statuses
+    only; `has children` counts dissolved children too when `include_dissolved`.
+    """
+    if not nodes:
+        return {}, {}
+    org_filter, org_case = _node_case(nodes, "path")
+    org_rows = (
+        Org.objects.filter(org_filter)
+        .exclude(pk__in=[node.pk for node in nodes])
+        .annotate(node=org_case)
+        .values("node", "kind")
+        .annotate(active=Count("pk", filter=Q(dissolved_on__isnull=True)), total=Count("pk"))
+        .order_by()
+    )
+    orgs: dict[int, dict[str, int]] = {node.pk: {} for node in nodes}
+    has_children = {node.pk: False for node in nodes}
+    for org_row in org_rows:
+        if org_row["active"]:
+            orgs[org_row["node"]][org_row["kind"]] = org_row["active"]
+        if org_row["active"] or (include_dissolved and org_row["total"]):
+            has_children[org_row["node"]] = True
+    member_filter, member_case = _node_case(nodes, "current_org__path")
+    member_rows = (
+        Member.objects.on_roll()
+        .filter(member_filter)
+        .annotate(node=member_case)
+        .values("node", "status", "is_probationary")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    members: dict[int, dict[str, int]] = {node.pk: {} for node in nodes}
+    split = {node.pk: [0, 0] for node in nodes}
+    for row in member_rows:
+        by_status = members[row["node"]]
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        split[row["node"]][0 if row["is_probationary"] else 1] += row["n"]
+    counts = {
+        pk: Counts(orgs=orgs[pk], members=members[pk], probationary=split[pk][0], full=split[pk][1]) for pk in orgs
+    }
+    return counts, has_children
+
+
+def nodes_with_counts(orgs: list[Org], *, include_dissolved: bool = False) -> list[TreeNode]:
+    """Tree lines for the given non-nested organisations, in the given order (three queries at most)."""
+    counts, has_children = counts_for(orgs, include_dissolved=include_dissolved)
+    return [TreeNode(org=org, counts=counts[org.pk], has_children=has_children[org.pk]) for org in orgs]
+
+
+def children_with_counts(
+    org: Org, *, include_dissolved: bool = False, page: int = 1, per_page: int = CHILDREN_PER_PAGE
+) -> ChildrenPage:
+    """One page of `org`'s children in tree order, each with its subtree counts: three queries
+    (the children; the sub-organisations of all of them; the members of all of them), whatever
+    the number of children. A page number out of range gives the last page."""
+    children = Org.objects.filter(parent=org)
+    if not include_dissolved:
+        children = children.active()
+    ordered = sorted(children, key=tree_order)
+    total = len(ordered)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    nodes = nodes_with_counts(ordered[(page - 1) * per_page : page * per_page], include_dissolved=include_dissolved)
+    return ChildrenPage(nodes=nodes, total=total, page=page, pages=pages)
+
+
+def subtree_counts(org: Org) -> Counts:
+    """Counts of `org`'s whole subtree (two queries): active sub-organisations by kind and members by
+    status (all statuses, the former ones included), with the on-roll members split probationary/full."""
+    below = Org.objects.subtree(org).exclude(pk=org.pk).active()
+    orgs = {row["kind"]: row["n"] for row in below.values("kind").annotate(n=Count("pk")).order_by()}
+    members: dict[str, int] = {}
+    probationary = full = 0
+    rows = Member.objects.in_subtree(org.path).values("status", "is_probationary").annotate(n=Count("pk")).order_by()
+    for row in rows:
+        members[row["status"]] = members.get(row["status"], 0) + row["n"]
+        if row["status"] in ON_ROLL:
+            if row["is_probationary"]:
+                probationary += row["n"]
+            else:
+                full += row["n"]
+    return Counts(orgs=orgs, members=members, probationary=probationary, full=full)
+
+
+def in_scope(user: User, org: Org) -> bool:
+    """Whether `org` lies inside the user's scope (everything for an admin)."""
+    if user.role == Role.ADMIN:
+        return True
+    return user.scope is not None and org.path.startswith(user.scope.path)
+
+
+def breadcrumbs(org: Org, user: User) -> list[Crumb]:
+    """The ancestors of `org`, root first (one query); those above the user's scope are not linked."""
+    return [Crumb(a.pk, a.code, a.name, in_scope(user, a)) for a in org.ancestors()]
+
+
+def search(user: User, query: str, *, include_dissolved: bool = False, limit: int = SEARCH_LIMIT) -> SearchResult:
+    """Organisations visible to `user` whose name or code matches `query` (accent-insensitive), the
+    shallowest first, each with its breadcrumb trail: two queries. `more` when over `limit` matched."""
+    found = Org.objects.visible_to(user).search(query)
+    if not include_dissolved:
+        found = found.active()
+    rows = list(found.order_by("depth", "code")[: limit + 1])
+    more = len(rows) > limit
+    rows = sorted(rows[:limit], key=lambda org: (org.depth, *tree_order(org)))
+    ancestor_ids = {pk for org in rows for pk in org.ancestor_ids()}
+    ancestors = {a.pk: a for a in Org.objects.filter(pk__in=ancestor_ids)} if ancestor_ids else {}
+    hits = [
+        SearchHit(
+            org=org,
+            trail=[
+                Crumb(a.pk, a.code, a.name, in_scope(user, a))
+                for a in (ancestors.get(pk) for pk in org.ancestor_ids())
+                if a is not None
+            ],
+        )
+        for org in rows
+    ]
+    return SearchResult(hits=hits, more=more)
+
+
+def history(org: Org) -> list[HistoryRow]:
+    """The node's versions, oldest first (one query), with the last day each one held."""
+    rows = []
+    for version in org.versions.select_related("parent").order_by("valid_from", "pk"):
+        last_day = None
+        if version.valid_to is not None:
+            last_day = max(version.valid_from, version.valid_to - timedelta(days=1))
+        rows.append(HistoryRow(version=version, last_day=last_day))
+    return rows
