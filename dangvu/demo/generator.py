@@ -1,0 +1,265 @@
+"""Loading the demo province into the database.
+
+The plan (tree, members, timelines) is drawn from one `random.Random(seed)` as plain values, then
+written with `bulk_create`: the record-at-a-time services with their audit rows would take minutes
+for 15,000 members. The derived member fields are computed exactly as the services compute them,
+by `lifecycle.derive_state` over the events, and the load itself is one audit row (`Action.LOAD`).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.models import Session
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dangvu.accounts.models import Role, User
+from dangvu.audit.models import Action, AuditRecord
+from dangvu.audit.services import audit_record
+from dangvu.demo.people import MemberPlanner, PlannedMember
+from dangvu.demo.tree import PROVINCE_NAME, OrgPlan, plan_tree
+from dangvu.lib.collation import name_sort_key
+from dangvu.lib.text import fold
+from dangvu.members.checks import RecordFacts, check_record
+from dangvu.members.lifecycle import EventFact, derive_state
+from dangvu.members.models import Member, MemberEvent
+from dangvu.orgs.models import Org, OrgVersion
+
+DEFAULT_MEMBERS = 15_000
+DEFAULT_SEED = 2026
+DEMO_PASSWORD = "dangvu-demo"  # printed at the end of `dangvu demo`; a demo install only
+DEMO_URL = "http://127.0.0.1:8000/"
+
+ERR_PLAN = "Dữ liệu mẫu sinh ra không hợp lệ cho “{name}”: {errors}"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    scope: str  # name of the scope organisation
+    full_name: str
+
+
+@dataclass
+class DemoSummary:
+    orgs: int = 0
+    cells: int = 0
+    grassroots: int = 0
+    members: int = 0
+    events: int = 0
+    seconds: float = 0.0
+    by_status: dict[str, int] = field(default_factory=dict)
+    accounts: list[DemoAccount] = field(default_factory=list)
+
+
+def demo_reset() -> None:
+    """Empty the domain tables: organisations, members, events, the audit trail, every account that is not
+    a superuser, and all sessions. Superusers are kept, without scope or member link."""
+    User.objects.update(scope=None, member=None)
+    with connection.cursor() as cursor:
+        for model in (AuditRecord, MemberEvent, Member, OrgVersion, Org):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+    User.objects.filter(is_superuser=False).delete()
+    Session.objects.all().delete()
+
+
+def _depths(plans: list[OrgPlan]) -> list[int]:
+    depth: list[int] = []
+    for plan in plans:  # parents come first
+        depth.append(0 if plan.parent is None else depth[plan.parent] + 1)
+    return depth
+
+
+def _write_orgs(plans: list[OrgPlan]) -> dict[int, Org]:
+    depth = _depths(plans)
+    by_level: dict[int, list[OrgPlan]] = defaultdict(list)
+    for plan in plans:
+        by_level[depth[plan.index]].append(plan)
+    rows: dict[int, Org] = {}
+    for level in sorted(by_level):
+        batch = [
+            Org(
+                code=plan.code,
+                name=plan.name,
+                name_search=fold(plan.name),
+                kind=plan.kind,
+                sector=plan.current.sector,
+                parent=rows[plan.parent] if plan.parent is not None else None,
+                depth=level,
+                founded_on=plan.founded_on,
+                dissolved_on=plan.dissolved_on,
+            )
+            for plan in by_level[level]
+        ]
+        Org.objects.bulk_create(batch)
+        for plan, org in zip(by_level[level], batch, strict=True):
+            parent_path = rows[plan.parent].path if plan.parent is not None else "/"
+            org.path = f"{parent_path}{org.pk}/"
+            rows[plan.index] = org
+        Org.objects.bulk_update(batch, ["path"], batch_size=500)
+    versions = []
+    for plan in plans:
+        for number, segment in enumerate(plan.history):
+            following = plan.history[number + 1].valid_from if number + 1 < len(plan.history) else plan.dissolved_on
+            versions.append(
+                OrgVersion(
+                    org=rows[plan.index],
+                    code=plan.code,
+                    name=segment.name,
+                    kind=segment.kind,
+                    sector=segment.sector,
+                    parent=rows[segment.parent] if segment.parent is not None else None,
+                    valid_from=segment.valid_from,
+                    valid_to=following,
+                    reason=segment.reason or ("Thành lập" if number == 0 else ""),
+                )
+            )
+    OrgVersion.objects.bulk_create(versions, batch_size=500)
+    return rows
+
+
+def _write_members(planned: list[PlannedMember], orgs: dict[int, Org], today: date) -> tuple[list[Member], int]:
+    """Members with their derived fields from `derive_state`; then their events, in the same order, so
+    the events' primary keys follow the `seq` used here."""
+    members: list[Member] = []
+    seq = 0
+    for plan in planned:
+        facts = []
+        for event in plan.events:
+            seq += 1
+            org_id = orgs[event.org].pk if event.org is not None else None
+            facts.append(EventFact(kind=event.kind, on=event.on, org_id=org_id, ceremony_on=event.ceremony_on, seq=seq))
+        state = derive_state(facts)
+        record = check_record(
+            RecordFacts(
+                birth_date=plan.birth_date,
+                citizen_id=plan.citizen_id,
+                phone=plan.phone,
+                admitted_on=state.admitted_on,
+                ceremony_on=state.ceremony_on,
+                official_on=state.official_on,
+            ),
+            today=today,
+        )
+        if state.errors or record.errors:
+            raise RuntimeError(ERR_PLAN.format(name=plan.full_name, errors=[*state.errors, *record.errors.values()]))
+        members.append(
+            Member(
+                full_name=plan.full_name,
+                name_search=fold(plan.full_name),
+                name_sort_key=name_sort_key(plan.full_name),
+                sex=plan.sex,
+                birth_date=plan.birth_date,
+                home_town=plan.home_town,
+                ethnicity=plan.ethnicity,
+                religion=plan.religion,
+                citizen_id=plan.citizen_id,
+                card_number=plan.card_number,
+                education=plan.education,
+                professional_level=plan.professional_level,
+                political_theory=plan.political_theory,
+                occupation=plan.occupation,
+                position=plan.position,
+                phone=plan.phone,
+                address=plan.address,
+                status=state.status,
+                is_probationary=state.is_probationary,
+                current_org_id=state.org_id,
+                admitted_on=state.admitted_on,
+                ceremony_on=state.ceremony_on,
+                official_on=state.official_on,
+                status_since=state.status_since,
+            )
+        )
+    Member.objects.bulk_create(members, batch_size=1000)
+    events = [
+        MemberEvent(
+            member=member,
+            kind=event.kind,
+            on=event.on,
+            org=orgs[event.org] if event.org is not None else None,
+            external_org=event.external_org,
+            ceremony_on=event.ceremony_on,
+            expected_end=event.expected_end,
+            decision_no=event.decision_no,
+            decided_by=event.decided_by,
+            note=event.note,
+        )
+        for member, plan in zip(members, planned, strict=True)
+        for event in plan.events
+    ]
+    MemberEvent.objects.bulk_create(events, batch_size=2000)
+    return members, len(events)
+
+
+def _write_accounts(
+    *, province: Org, commune: Org, cell: Org, secretary: Member | None, member: Member | None
+) -> list[DemoAccount]:
+    password = make_password(DEMO_PASSWORD)
+    specs: list[tuple[str, str, Org, str, Member | None]] = [
+        ("admin", Role.ADMIN, province, "Quản trị hệ thống", None),
+        ("tinh", Role.STAFF, province, "Cán bộ Ban Tổ chức Tỉnh ủy", None),
+        ("xa", Role.STAFF, commune, f"Cán bộ Tổ chức {commune.name.removeprefix('Đảng bộ ')}", None),
+        ("bithu", Role.SECRETARY, cell, secretary.full_name if secretary else "Bí thư chi bộ", None),
+        ("xem", Role.VIEWER, commune, "Người xem", None),
+        ("dangvien", Role.MEMBER, cell, member.full_name if member else "Đảng viên", member),
+    ]
+    User.objects.bulk_create(
+        [
+            User(username=username, password=password, role=role, scope=scope, first_name=name, member=linked)
+            for username, role, scope, name, linked in specs
+        ]
+    )
+    return [DemoAccount(username, role, scope.name, name) for username, role, scope, name, _ in specs]
+
+
+def demo_load(*, members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED, today: date | None = None) -> DemoSummary:
+    """Replace the domain data with the demo province. Same seed and day, same data."""
+    started = time.perf_counter()
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    plans, communes = plan_tree(rng)
+    commune_index = communes[0][1]
+    cell_plan = next(p for p in plans if p.parent == commune_index and p.is_cell and p.place)
+    local_units = [f"{s.unit.capitalize()} {s.name}" for s, _ in communes]
+    planner = MemberPlanner(rng, plans, today, local_units)
+    planned = planner.plan(members, pinned_cell=cell_plan.index)
+    in_cell = [i for i, m in enumerate(planned) if m.cell == cell_plan.index]
+
+    with transaction.atomic():
+        demo_reset()
+        orgs = _write_orgs(plans)
+        rows, event_count = _write_members(planned, orgs, today)
+        accounts = _write_accounts(
+            province=orgs[0],
+            commune=orgs[commune_index],
+            cell=orgs[cell_plan.index],
+            secretary=rows[in_cell[0]] if in_cell else None,
+            member=rows[in_cell[1]] if len(in_cell) > 1 else None,
+        )
+        summary = DemoSummary(
+            orgs=len(plans),
+            cells=sum(1 for p in plans if p.is_cell and p.dissolved_on is None),
+            grassroots=sum(1 for p in plans if p.dissolved_on is None and p.kind.startswith("grassroots")),
+            members=len(rows),
+            events=event_count,
+            accounts=accounts,
+        )
+        for row in rows:
+            summary.by_status[row.status] = summary.by_status.get(row.status, 0) + 1
+        audit_record(
+            actor=None,
+            action=Action.LOAD,
+            target_type="demo",
+            note=f"Dữ liệu mẫu tỉnh {PROVINCE_NAME}: {summary.members} đảng viên, {summary.orgs} tổ chức (seed {seed})",
+            changes={"seed": seed, "members": summary.members, "orgs": summary.orgs, "events": event_count},
+        )
+    summary.seconds = time.perf_counter() - started
+    return summary
