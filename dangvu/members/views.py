@@ -216,6 +216,15 @@ def _show_warnings(request: HttpRequest, warnings: list[str]) -> None:
         messages.warning(request, warning)
 
 
+def _back_to(request: HttpRequest, user: User, member: Member) -> HttpResponse:
+    """The record after an event; the list when the event took the member out of the user's scope
+    (a transfer to a cell of another commune), where the record would now be a 404."""
+    if Member.objects.visible_to(user).filter(pk=member.pk).exists():
+        return redirect("members:detail", pk=member.pk)
+    messages.info(request, f"{member.full_name} đã chuyển ra ngoài phạm vi của bạn.")
+    return redirect("members:list")
+
+
 @never_cache
 @login_required
 def member_create_view(request: HttpRequest) -> HttpResponse:
@@ -306,7 +315,7 @@ def event_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Đã ghi sự kiện.")
             _show_warnings(request, outcome.warnings)
-            return redirect("members:detail", pk=member.pk)
+            return _back_to(request, user, member)
     return render(request, "members/event_form.html", {"nav": "members", "form": form, "member": member, "event": None})
 
 
@@ -331,7 +340,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
         else:
             messages.success(request, "Đã sửa sự kiện.")
             _show_warnings(request, outcome.warnings)
-            return redirect("members:detail", pk=member.pk)
+            return _back_to(request, user, member)
     return render(
         request, "members/event_form.html", {"nav": "members", "form": form, "member": member, "event": event}
     )
@@ -352,7 +361,7 @@ def event_remove(request: HttpRequest, event_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Đã xóa sự kiện “{event.get_kind_display()}” ngày {event.on:%d/%m/%Y}.")
             _show_warnings(request, outcome.warnings)
-            return redirect("members:detail", pk=member.pk)
+            return _back_to(request, user, member)
     return render(
         request, "members/event_delete.html", {"nav": "members", "form": form, "member": member, "event": event}
     )
