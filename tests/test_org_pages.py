@@ -321,6 +321,20 @@ def test_staff_create_a_cell_under_a_grassroots_committee(world: World, client_f
     assert "Đã thêm “Chi bộ Y tế” (mã X01-01-03)." in html(response)
 
 
+def test_a_date_sent_by_a_date_picker_is_accepted_too(world: World, client_for) -> None:
+    client_for("commune_staff").post(
+        url("create", world.agency),
+        {
+            "code": "X01-01-04",
+            "name": "Chi bộ Giáo dục",
+            "kind": OrgKind.CELL,
+            "sector": Sector.PUBLIC_SERVICE,
+            "founded_on": "2025-03-15",
+        },
+    )
+    assert Org.objects.get(code="X01-01-04").founded_on == date(2025, 3, 15)
+
+
 def test_the_create_form_offers_only_the_kinds_the_parent_may_have(world: World, client_for) -> None:
     page = html(client_for("commune_staff").get(url("create", world.agency)))
     assert '<option value="sub_committee">Đảng bộ bộ phận</option>' in page
