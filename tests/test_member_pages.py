@@ -704,3 +704,20 @@ def test_removing_the_admission_under_a_confirmation_is_refused_with_the_reason(
     assert "cần có sự kiện kết nạp trước đó" in text(response)
     admitted.refresh_from_db()
     assert admitted.deleted_at is None
+
+
+def test_a_bad_cccd_is_reported_together_with_the_missing_fields(world: World, client_for) -> None:
+    response = client_for("secretary").post(
+        reverse("members:create"), member_post(world, full_name="", citizen_id="123")
+    )
+    assert response.status_code == 200
+    assert ERR_CCCD.format(count=3) in text(response)
+    assert "Mục này không được để trống." in text(response)
+
+
+def test_a_refusal_from_the_service_is_shown_beside_its_field(world: World, client_for) -> None:
+    cccd = world.an.citizen_id or ""
+    response = client_for("secretary").post(reverse("members:create"), member_post(world, citizen_id=cccd))
+    assert response.status_code == 200
+    assert re.search(r'has-error">\s*<label for="id_citizen_id"', text(response))
+    assert "đã có trong hồ sơ của “Nguyễn Văn An”" in text(response)

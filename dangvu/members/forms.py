@@ -7,8 +7,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from dangvu.accounts.models import User
+from dangvu.members.checks import RecordFacts, check_record
 from dangvu.members.lifecycle import NEEDS_ORG, EventKind
 from dangvu.members.models import SENSITIVE_FIELDS, MemberEvent, ProfessionalLevel, Sex, TheoryLevel
 from dangvu.orgs.models import Org, OrgQuerySet
@@ -115,6 +117,23 @@ class MemberForm(GroupedForm):
         if not sensitive:
             for name in SENSITIVE_FIELDS:
                 self.fields.pop(name, None)
+
+    def clean(self) -> dict[str, Any]:
+        """The record rules (`checks.check_record`) run here too, so that every refusal shows at once
+        beside its field; the service checks again when saving."""
+        data = super().clean() or {}
+        facts = RecordFacts(
+            birth_date=data.get("birth_date"),
+            citizen_id=(data.get("citizen_id") or "").replace(" ", ""),
+            phone=(data.get("phone") or "").replace(" ", "").replace(".", ""),
+            admitted_on=data.get("admitted_on"),
+            ceremony_on=data.get("ceremony_on"),
+            official_on=data.get("official_on"),
+        )
+        for name, messages in check_record(facts, today=timezone.localdate()).errors.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, messages)
+        return data
 
     def personal_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}

@@ -99,7 +99,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "total": page.paginator.count,
             "can_edit": user.role in MEMBER_EDITORS,
             "sensitive": user.role in SENSITIVE_READERS,
-            "status_choices": [("", "Đang trong danh sách (mặc định)"), (STATUS_ALL, "Tất cả"), *Status.choices],
+            "status_choices": [("", "Trong danh sách"), (STATUS_ALL, "Tất cả"), *Status.choices],
             "sex_choices": Sex.choices,
             "age_choices": list(AGE_BAND_LABELS.items()),
             "membership_choices": list(MEMBERSHIP_LABELS.items()),
