@@ -270,3 +270,16 @@ def test_a_struck_off_member_recorded_as_transferred_out_of_the_system_is_only_a
     state = replay(ADMIT, CONFIRM, ev(E.STRUCK_OFF, date(2024, 1, 1)), ev(E.TRANSFER_OUT, date(2024, 3, 1)))
     assert state.errors == []
     assert len(state.warnings) == 1
+
+
+def test_a_temporary_stay_that_ends_on_the_day_another_begins_leaves_the_member_away() -> None:
+    day = date(2023, 6, 30)
+    state = replay(ADMIT, CONFIRM, ev(E.TEMP_OUT, date(2022, 9, 1)), ev(E.TEMP_OUT, day), ev(E.TEMP_END, day))
+    assert (state.status, state.status_since) == (Status.AWAY, day)
+    assert state.warnings == []
+
+
+def test_a_guest_who_moves_on_to_another_host_cell_the_same_day_is_hosted_there() -> None:
+    day = date(2024, 6, 30)
+    state = replay(ev(E.TEMP_IN, date(2024, 1, 5), CELL_B), ev(E.TEMP_IN, day, CELL_C), ev(E.TEMP_END, day))
+    assert (state.status, state.org_id) == (Status.HOSTED, CELL_C)

@@ -54,8 +54,11 @@ GONE = frozenset({Status.TRANSFERRED_OUT, Status.TEMP_ENDED, Status.STRUCK_OFF, 
 # Statuses that end membership itself: the way back is a re-admission (Điều lệ, Điều 4), not a transfer.
 REMOVED = frozenset({Status.STRUCK_OFF, Status.EXPELLED})
 
-# Same-day events are replayed in this order (an admission before a transfer on the same date).
-_SAME_DAY_ORDER = {kind: index for index, kind in enumerate(EventKind.values)}
+# Same-day events are replayed in this order (an admission before a transfer on the same date). A temporary
+# stay that ends on the day the next one begins ends first, or the member would be left "back home".
+_SAME_DAY_KINDS = [kind for kind in EventKind.values if kind != EventKind.TEMP_END]
+_SAME_DAY_KINDS.insert(_SAME_DAY_KINDS.index(EventKind.TEMP_IN), EventKind.TEMP_END)
+_SAME_DAY_ORDER = {kind: index for index, kind in enumerate(_SAME_DAY_KINDS)}
 
 ERR_AFTER_DEATH = "Đảng viên đã từ trần ngày {day}; không thể ghi thêm sự kiện sau ngày đó."
 ERR_NOT_ADMITTED = "“{event}” cần có sự kiện kết nạp trước đó."
