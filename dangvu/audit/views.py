@@ -134,15 +134,21 @@ def readable(model: type[models.Model] | None, name: str, value: Any) -> str:
     return str(value)
 
 
+def _field_order(model: type[models.Model] | None, name: str) -> tuple[int, str]:
+    """Fields in the order the model declares them (the form's order), unknown names last."""
+    names = [field.name for field in model._meta.get_fields()] if model is not None else []
+    return (names.index(name) if name in names else len(names), name)
+
+
 def readable_changes(record: AuditRecord) -> list[Change]:
     model = TARGET_TYPES.get(record.target_type, ("", None))[1]
     changes = record.changes if isinstance(record.changes, dict) else {}
     if record.action == Action.REVEAL:  # {"field": name} or {"fields": [names]}: what was looked at
         names = changes.get("fields") or [changes.get("field")]
-        seen = ", ".join(field_label(model, str(n)).lower() for n in names if n)
-        return [Change("Đã xem", "", seen or EMPTY)] if seen else []
+        seen = ", ".join(field_label(model, str(n)) for n in names if n)
+        return [Change("Đã xem", "", seen)] if seen else []
     rows = []
-    for name, pair in changes.items():
+    for name, pair in sorted(changes.items(), key=lambda item: _field_order(model, item[0])):
         if isinstance(pair, list) and len(pair) == 2:
             before, after = pair
         else:
@@ -168,6 +174,7 @@ class AuditRow:
     type_label: str
     target_url: str
     changes: list[Change]
+    note: str
 
 
 def _target_urls(user: User, records: Iterable[AuditRecord]) -> dict[tuple[str, int], str]:
@@ -190,6 +197,13 @@ def _target_urls(user: User, records: Iterable[AuditRecord]) -> dict[tuple[str, 
     return urls
 
 
+def _note(record: AuditRecord, changes: list[Change]) -> str:
+    """The row's note, unless it only repeats the name of the field a reveal row shows already."""
+    if record.action == Action.REVEAL and any(record.note.lower() == c.after.lower() for c in changes):
+        return ""
+    return record.note
+
+
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -205,7 +219,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             record=record,
             type_label=TARGET_TYPES.get(record.target_type, (record.target_type, None))[0],
             target_url=urls.get((record.target_type, record.target_id), "") if record.target_id is not None else "",
-            changes=readable_changes(record),
+            changes=(changes := readable_changes(record)),
+            note=_note(record, changes),
         )
         for record in records
     ]
