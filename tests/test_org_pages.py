@@ -591,3 +591,10 @@ def test_search_takes_a_fixed_number_of_queries(world: World, client_for, django
     # the matches; their ancestors
     with django_assert_num_queries(AUTH_QUERIES + 2):
         assert client.get(reverse("orgs:tree"), {"q": "chi bo"}).status_code == 200
+
+
+def test_org_search_matches_the_start_of_words_not_any_fragment(world: World) -> None:
+    found = set(Org.objects.search("an phu").values_list("code", flat=True))
+    assert {"X01", "X01-01"} <= found
+    assert "X02" not in found  # "phường" contains "phu", "Đảng" contains "an": not a match
+    assert set(Org.objects.search("x01-01").values_list("code", flat=True)) == {"X01-01", "X01-01-01", "X01-01-02"}

@@ -48,16 +48,17 @@ class OrgQuerySet(models.QuerySet["Org"]):
         return self.filter(kind__in=CELL_KINDS)
 
     def search(self, query: str) -> OrgQuerySet:
-        """Name or code containing the query, accent- and case-insensitive."""
+        """Accent- and case-insensitive: every typed word starts a word of the name ("an phu" finds
+        "xã An Phú" but not "phường Bình Minh"), or the query is the start of the code."""
         from dangvu.lib.text import fold
 
         folded = fold(query)
         if not folded:
             return self.none()
-        condition = Q()
+        words = Q()
         for word in folded.split(" "):
-            condition &= Q(name_search__contains=word) | Q(code__icontains=word)
-        return self.filter(condition)
+            words &= Q(name_search__startswith=word) | Q(name_search__contains=f" {word}")
+        return self.filter(words | Q(code__istartswith=query.strip()))
 
 
 class Org(models.Model):
