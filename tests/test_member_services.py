@@ -13,6 +13,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from dangvu.audit.models import Action, AuditRecord
+from dangvu.audit.services import audit_record, diff, snapshot
 from dangvu.members.lifecycle import EventKind, Status
 from dangvu.members.models import Member, MemberEvent
 from dangvu.members.services import (
@@ -449,3 +450,33 @@ def test_warnings_of_the_record_and_of_the_timeline_are_both_shown(world: World)
         "Thời gian dự bị 14 tháng (từ 20/03/2021 đến 20/05/2022); Điều lệ quy định 12 tháng.",
         "“Hết đình chỉ” ngày 01/01/2023 nhưng đảng viên không bị đình chỉ.",
     ]
+
+
+# --- the audit helpers -------------------------------------------------------------------------------
+
+
+def test_a_snapshot_reads_dates_as_iso_text_and_foreign_keys_as_their_text(world: World) -> None:
+    values = snapshot(fresh(world.an), ("full_name", "birth_date", "current_org", "is_probationary"))
+    assert values == {
+        "full_name": "Nguyễn Văn An",
+        "birth_date": "1980-05-17",
+        "current_org": "Chi bộ Văn phòng (X01-01-01)",
+        "is_probationary": False,
+    }
+
+
+def test_a_snapshot_drops_binary_values(world: World) -> None:
+    assert snapshot(fresh(world.an), ("name_sort_key",)) == {"name_sort_key": None}
+
+
+def test_diff_lists_only_the_fields_that_changed_as_before_and_after() -> None:
+    assert diff({"a": 1, "b": "x"}, {"a": 1, "b": "y", "c": None}) == {"b": ["x", "y"]}
+    assert diff({}, {"a": 1}) == {"a": [None, 1]}
+    assert diff({"a": 1}, {}) == {"a": [1, None]}
+    assert diff({"a": 1}, {"a": 1}) == {}
+
+
+def test_a_change_made_by_the_system_is_recorded_under_its_name(world: World) -> None:
+    row = audit_record(actor=None, action=Action.UPDATE, target=world.an, changes={"x": [1, 2]})
+    assert (row.actor, row.actor_name, row.target_type, row.target_id) == (None, "hệ thống", "member", world.an.pk)
+    assert row.target_repr == "Nguyễn Văn An"

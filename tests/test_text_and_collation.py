@@ -12,6 +12,8 @@ import pytest
 from dangvu.lib.collation import name_sort_key, sort_key, sorted_vi
 from dangvu.lib.dates import add_months, age_on, fmt, full_months_between
 from dangvu.lib.text import clean, fold, split_name
+from dangvu.members.models import Member
+from tests.factories import World, make_member
 
 # --- clean -------------------------------------------------------------------------------------------
 
@@ -243,3 +245,26 @@ def test_age_on_counts_full_years(birth: date, on: date, age: int) -> None:
 def test_dates_are_shown_as_dd_mm_yyyy() -> None:
     assert fmt(date(2025, 7, 1)) == "01/07/2025"
     assert fmt(None) == ""
+
+
+@pytest.mark.django_db
+def test_the_database_orders_members_by_the_stored_key_in_vietnamese_order(world: World) -> None:
+    # bytea on PostgreSQL and BLOB on SQLite both compare bytewise, as ICU keys need.
+    for name in ("Vũ Văn Ân", "Đỗ Anh", "Lý Ánh", "Ưng An", "Hà Ăn", "Bùi Đào", "Tạ Duy"):
+        make_member(world.office_cell, name)
+    names = list(Member.objects.order_by("name_sort_key", "pk").values_list("full_name", flat=True))
+    assert names == [
+        "Nguyễn Văn An",
+        "Ưng An",
+        "Đỗ Anh",
+        "Lý Ánh",
+        "Hà Ăn",
+        "Vũ Văn Ân",
+        "Trần Thị Bình",
+        "Lê Minh Châu",
+        "Phạm Văn Dũng",
+        "Tạ Duy",
+        "Bùi Đào",
+        "Hoàng Đức",
+        "Võ Thị Giang",
+    ]
