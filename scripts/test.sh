@@ -95,7 +95,7 @@ find_pg_bin() {
     local candidate
     for candidate in "$(dirname "$(command -v pg_ctl 2>/dev/null || echo /nonexistent/x)")" \
         $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
-        if [ -x "$candidate/initdb" ] && [ -x "$candidate/pg_ctl" ]; then
+        if [ -x "$candidate/initdb" ] && [ -x "$candidate/pg_ctl" ] && [ -x "$candidate/createdb" ]; then
             echo "$candidate"
             return 0
         fi
