@@ -218,7 +218,9 @@ def test_suspension_and_reinstatement() -> None:
 def test_reinstating_someone_not_suspended_is_a_warning() -> None:
     state = replay(ADMIT, ev(E.REINSTATED, date(2020, 7, 1)))
     assert state.errors == []
-    assert state.warnings == ["“Hết đình chỉ” ngày 01/07/2020 nhưng đảng viên không bị đình chỉ."]
+    assert state.warnings == [
+        "“Trở lại sinh hoạt” ngày 01/07/2020 nhưng đảng viên không bị đình chỉ hay miễn sinh hoạt."
+    ]
 
 
 def test_ending_a_temporary_transfer_that_never_began_is_a_warning() -> None:
@@ -283,3 +285,9 @@ def test_a_guest_who_moves_on_to_another_host_cell_the_same_day_is_hosted_there(
     day = date(2024, 6, 30)
     state = replay(ev(E.TEMP_IN, date(2024, 1, 5), CELL_B), ev(E.TEMP_IN, day, CELL_C), ev(E.TEMP_END, day))
     assert (state.status, state.org_id) == (Status.HOSTED, CELL_C)
+
+
+def test_returning_to_activity_after_an_exemption_is_not_a_warning() -> None:
+    state = replay(ADMIT, ev(E.EXEMPTED, date(2020, 7, 1)), ev(E.REINSTATED, date(2021, 7, 1)))
+    assert state.errors == [] and state.warnings == []
+    assert state.status == Status.ACTIVE

@@ -701,7 +701,7 @@ def test_removing_the_admission_under_a_confirmation_is_refused_with_the_reason(
     admitted = world.an.events.get(kind=EventKind.ADMITTED)
     response = client_for("secretary").post(reverse("members:event_delete", args=[admitted.pk]), {"reason": "Thử"})
     assert response.status_code == 200
-    assert "cần có sự kiện kết nạp trước đó" in text(response)
+    assert "Không thể xóa sự kiện kết nạp duy nhất" in text(response)
     admitted.refresh_from_db()
     assert admitted.deleted_at is None
 

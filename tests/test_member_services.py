@@ -395,7 +395,9 @@ def test_deleting_the_admission_while_later_events_depend_on_it_is_refused(world
     admission = world.an.events.get(kind=EventKind.ADMITTED)
     with pytest.raises(ValidationError) as excinfo:
         event_delete(actor=None, event=admission)
-    assert excinfo.value.messages == ["“Chuyển đảng chính thức” cần có sự kiện kết nạp trước đó."]
+    assert excinfo.value.messages == [
+        "Không thể xóa sự kiện kết nạp duy nhất của hồ sơ; hãy sửa ngày hoặc chi bộ của sự kiện này."
+    ]
     assert MemberEvent.objects.get(pk=admission.pk).deleted_at is None
 
 
@@ -448,7 +450,7 @@ def test_warnings_of_the_record_and_of_the_timeline_are_both_shown(world: World)
     assert member_warnings(member) == [
         "Vào Đảng khi 61 tuổi 2 tháng, trên 60 tuổi: cần quyết định của cấp ủy trực thuộc Trung ương.",
         "Thời gian dự bị 14 tháng (từ 20/03/2021 đến 20/05/2022); Điều lệ quy định 12 tháng.",
-        "“Hết đình chỉ” ngày 01/01/2023 nhưng đảng viên không bị đình chỉ.",
+        "“Trở lại sinh hoạt” ngày 01/01/2023 nhưng đảng viên không bị đình chỉ hay miễn sinh hoạt.",
     ]
 
 
@@ -480,3 +482,28 @@ def test_a_change_made_by_the_system_is_recorded_under_its_name(world: World) ->
     row = audit_record(actor=None, action=Action.UPDATE, target=world.an, changes={"x": [1, 2]})
     assert (row.actor, row.actor_name, row.target_type, row.target_id) == (None, "hệ thống", "member", world.an.pk)
     assert row.target_repr == "Nguyễn Văn An"
+
+
+def test_deleting_the_only_event_of_a_record_is_refused_so_the_record_never_vanishes(world: World) -> None:
+    admission = world.duc.events.get()
+    assert admission.kind == EventKind.ADMITTED
+    with pytest.raises(ValidationError):
+        event_delete(actor=world.commune_staff, event=admission)
+    world.duc.refresh_from_db()
+    assert world.duc.current_org == world.village_cell
+
+
+def test_a_duplicate_cccd_outside_the_users_scope_does_not_name_the_other_member(world: World) -> None:
+    from dangvu.members.services import member_create
+
+    data = {
+        "full_name": "Đinh Văn Mới",
+        "sex": "male",
+        "birth_date": date(1990, 1, 1),
+        "citizen_id": world.giang.citizen_id,
+    }
+    with pytest.raises(ValidationError) as excinfo:
+        member_create(actor=world.commune_staff, data=data, cell=world.office_cell, admitted_on=date(2015, 1, 5))
+    message = excinfo.value.message_dict["citizen_id"][0]
+    assert "Võ Thị Giang" not in message
+    assert "ngoài phạm vi của bạn" in message

@@ -69,7 +69,9 @@ ERR_REMOVED_RETURN = "Đảng viên đã bị {removal} ngày {day}; chỉ có t
 WARN_GONE_EVENT = "Sự kiện “{event}” ngày {day} ghi sau khi đảng viên đã rời danh sách ({status})."
 WARN_SECOND_READMISSION = "Điều lệ chỉ cho kết nạp lại một lần; đây là lần kết nạp lại thứ {count} (ngày {day})."
 WARN_TEMP_END_WITHOUT_TEMP = "“Kết thúc sinh hoạt tạm thời” ngày {day} nhưng đảng viên không sinh hoạt tạm thời."
-WARN_REINSTATE_WITHOUT_SUSPENSION = "“Hết đình chỉ” ngày {day} nhưng đảng viên không bị đình chỉ."
+WARN_REINSTATE_WITHOUT_SUSPENSION = (
+    "“Trở lại sinh hoạt” ngày {day} nhưng đảng viên không bị đình chỉ hay miễn sinh hoạt."
+)
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ def _apply(state: MemberState, event: EventFact) -> None:
     elif kind == EventKind.SUSPENDED:
         new_status = Status.SUSPENDED
     elif kind == EventKind.REINSTATED:
-        if state.status != Status.SUSPENDED:
+        if state.status not in {Status.SUSPENDED, Status.EXEMPT}:  # back from suspension or exemption
             state.warnings.append(WARN_REINSTATE_WITHOUT_SUSPENSION.format(day=_fmt(day)))
         new_status = Status.ACTIVE
     elif kind == EventKind.STRUCK_OFF:

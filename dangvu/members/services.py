@@ -59,6 +59,9 @@ ERR_NOT_A_CELL = "“{org}” không phải là chi bộ; đảng viên chỉ si
 ERR_CELL_DISSOLVED = "Chi bộ “{org}” đã giải thể."
 ERR_CARD_TAKEN = "Số thẻ đảng viên {value} đã có trong hồ sơ của “{name}”."
 ERR_CCCD_TAKEN = "Số CCCD {value} đã có trong hồ sơ của “{name}”."
+# The other record may be outside the user's scope: then it is not named (Nghị định 13/2023).
+OTHER_OUT_OF_SCOPE = "một đảng viên ngoài phạm vi của bạn"
+ERR_LAST_ADMISSION = "Không thể xóa sự kiện kết nạp duy nhất của hồ sơ; hãy sửa ngày hoặc chi bộ của sự kiện này."
 ERR_EVENT_FUTURE = "Ngày của sự kiện ({day}) không được sau ngày hôm nay."
 ERR_EVENT_DELETED = "Sự kiện này đã bị xóa."
 ERR_UNKNOWN_FIELD = "Trường “{field}” không phải là thông tin nhạy cảm."
@@ -97,7 +100,7 @@ def _clean_personal(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _check_unique(values: Mapping[str, Any], member: Member | None) -> None:
+def _check_unique(values: Mapping[str, Any], member: Member | None, actor: User | None) -> None:
     errors: dict[str, str] = {}
     for name, message in (("card_number", ERR_CARD_TAKEN), ("citizen_id", ERR_CCCD_TAKEN)):
         value = values.get(name)
@@ -108,7 +111,8 @@ def _check_unique(values: Mapping[str, Any], member: Member | None) -> None:
             others = others.exclude(pk=member.pk)
         other = others.first()
         if other is not None:
-            errors[name] = message.format(value=value, name=other.full_name)
+            named = actor is None or Member.objects.visible_to(actor).filter(pk=other.pk).exists()
+            errors[name] = message.format(value=value, name=other.full_name if named else OTHER_OUT_OF_SCOPE)
     if errors:
         raise ValidationError(errors)
 
@@ -193,7 +197,7 @@ def member_create(
     errors = check_record(facts, today=timezone.localdate()).errors  # official before ceremony included
     if errors:
         raise ValidationError(errors)
-    _check_unique(values, None)
+    _check_unique(values, None, actor)
     member = Member(**values)
     member.name_search, member.name_sort_key = fold(member.full_name), name_sort_key(member.full_name)
     member.save()
@@ -231,7 +235,7 @@ def member_update(*, actor: User | None, member: Member, data: Mapping[str, Any]
     result = check_record(_facts_of(member), today=timezone.localdate())
     if result.errors:
         raise ValidationError(result.errors)
-    _check_unique(values, member)
+    _check_unique(values, member, actor)
     member.name_search, member.name_sort_key = fold(member.full_name), name_sort_key(member.full_name)
     member.save()
     changes = diff(before, snapshot(member, PERSONAL_FIELDS))
@@ -311,6 +315,8 @@ def event_delete(*, actor: User | None, event: MemberEvent, reason: str = "") ->
         raise ValidationError(ERR_EVENT_DELETED)
     member = event.member
     others = [e for e in member.events.live() if e.pk != event.pk]
+    if event.kind == EventKind.ADMITTED and not any(e.kind == EventKind.ADMITTED for e in others):
+        raise ValidationError(ERR_LAST_ADMISSION)
     state = _derive_or_refuse(member, others)
     event.deleted_at, event.deleted_by = timezone.now(), _user(actor)
     event.save(update_fields=["deleted_at", "deleted_by"])
