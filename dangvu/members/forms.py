@@ -10,14 +10,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dangvu.accounts.models import User
+from dangvu.lib.forms import ERR_REQUIRED, date_field
 from dangvu.members.checks import RecordFacts, check_record
 from dangvu.members.lifecycle import NEEDS_ORG, EventKind
 from dangvu.members.models import SENSITIVE_FIELDS, MemberEvent, ProfessionalLevel, Sex, TheoryLevel
 from dangvu.orgs.models import Org, OrgQuerySet
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
-ERR_DATE = "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 02/09/1995."
-ERR_REQUIRED = "Mục này không được để trống."
 ERR_NO_CELL = "Không có chi bộ nào mã “{code}”."
 ERR_CELL_OUT_OF_SCOPE = (
     "Chi bộ “{org}” ngoài phạm vi của bạn: chỉ được kết nạp hoặc nhận đảng viên về chi bộ mình quản lý."
@@ -32,20 +30,6 @@ CEREMONY_KINDS = frozenset({EventKind.ADMITTED, EventKind.READMITTED})
 EXPECTED_END_KINDS = frozenset({EventKind.TEMP_OUT, EventKind.TEMP_IN})
 
 
-def date_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
-    """A date typed as dd/mm/yyyy (an ISO date from a browser date picker is accepted too)."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
-        ),
-        error_messages={"invalid": ERR_DATE, "required": ERR_REQUIRED},
-    )
-
-
 def text_field(label: str, max_length: int, *, required: bool = False, **attrs: str) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -54,15 +38,6 @@ def text_field(label: str, max_length: int, *, required: bool = False, **attrs: 
         widget=forms.TextInput(attrs=attrs),
         error_messages={"required": ERR_REQUIRED},
     )
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's errors beside the form fields they name; the rest above the form."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class GroupedForm(forms.Form):

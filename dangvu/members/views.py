@@ -23,8 +23,9 @@ from django.views.decorators.http import require_POST
 from dangvu.accounts.models import AUDIT_READERS, MEMBER_EDITORS, SENSITIVE_READERS, TREE_READERS, Role, User
 from dangvu.audit.models import Action
 from dangvu.audit.services import audit_record
+from dangvu.lib.forms import add_service_errors
 from dangvu.members import services
-from dangvu.members.forms import EventDeleteForm, EventForm, MemberCreateForm, MemberForm, add_service_errors
+from dangvu.members.forms import EventDeleteForm, EventForm, MemberCreateForm, MemberForm
 from dangvu.members.lifecycle import EventKind, Status
 from dangvu.members.models import SENSITIVE_FIELDS, Member, MemberEvent, Sex, can_reveal
 from dangvu.members.queries import (

@@ -11,36 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dangvu.accounts.models import User
+from dangvu.lib.forms import date_field
 from dangvu.orgs.kinds import ALLOWED_CHILDREN, OrgKind, Sector, shape_error
 from dangvu.orgs.models import Org
 
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-ERR_DATE = "Ngày không hợp lệ; hãy nhập theo dạng ngày/tháng/năm, ví dụ 15/03/2025."
 ERR_PARENT_NOT_FOUND = "Không tìm thấy tổ chức có mã “{code}” trong phạm vi của bạn."
 ERR_CONFIRM = "Hãy đánh dấu ô xác nhận giải thể."
-
-
-class DateInput(forms.DateInput):
-    """A text box showing dd/mm/yyyy: typed the Vietnamese way, kept as typed when the form is redisplayed."""
-
-    input_type = "text"
-
-    def __init__(self) -> None:
-        super().__init__(
-            format="%d/%m/%Y",
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", "size": "12"},
-        )
-
-
-def date_field(label: str, *, required: bool, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=DateInput(),
-        help_text=help_text,
-        error_messages={"invalid": ERR_DATE, "required": f"Hãy nhập {label.lower()}."},
-    )
 
 
 def effective_field() -> forms.DateField:
@@ -77,18 +53,6 @@ def name_field() -> forms.CharField:
 
 def kind_choices(kinds: frozenset[str]) -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in OrgKind.choices if value in kinds]
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's `ValidationError` on the form: beside the field of the same name (or its alias
-    here, e.g. the service's `parent` is the create form's `kind`), else above the form."""
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, errors in error.error_dict.items():
-        name = aliases.get(key, key)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class OrgCreateForm(forms.Form):

@@ -16,8 +16,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from dangvu.accounts.models import AUDIT_READERS, ORG_EDITORS, TREE_READERS, Role, User
+from dangvu.lib.forms import add_service_errors
 from dangvu.orgs import queries
-from dangvu.orgs.forms import OrgCreateForm, OrgDissolveForm, OrgEditForm, OrgMoveForm, add_service_errors
+from dangvu.orgs.forms import OrgCreateForm, OrgDissolveForm, OrgEditForm, OrgMoveForm
 from dangvu.orgs.kinds import ALLOWED_CHILDREN, kind_label
 from dangvu.orgs.models import Org
 from dangvu.orgs.services import org_create, org_dissolve, org_move, org_update
