@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "dangvu.audit",
     "dangvu.orgs",
     "dangvu.members",
+    "dangvu.evaluations",
     "dangvu.demo",
 ]
 

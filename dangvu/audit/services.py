@@ -13,7 +13,15 @@ from django.db import models
 from dangvu.accounts.models import User
 from dangvu.audit.models import Action, AuditRecord
 
-TARGET_TYPES = {"Org": "org", "Member": "member", "MemberEvent": "event", "User": "user"}
+TARGET_TYPES = {
+    "Org": "org",
+    "Member": "member",
+    "MemberEvent": "event",
+    "User": "user",
+    "Period": "period",
+    "MemberRating": "member_rating",
+    "OrgRating": "org_rating",
+}
 
 
 def _plain(value: Any) -> Any:
