@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dangvu.orgs",
     "dangvu.members",
     "dangvu.evaluations",
+    "dangvu.reports",
     "dangvu.demo",
 ]
 

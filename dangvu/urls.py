@@ -7,5 +7,7 @@ urlpatterns = [
     path("tai-khoan/", include("dangvu.accounts.urls")),
     path("to-chuc/", include("dangvu.orgs.urls")),
     path("dang-vien/", include("dangvu.members.urls")),
+    path("danh-gia/", include("dangvu.evaluations.urls")),
+    path("bao-cao/", include("dangvu.reports.urls")),
     path("nhat-ky/", include("dangvu.audit.urls")),
 ]
