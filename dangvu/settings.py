@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dangvu.lib.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,7 +91,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'dangvu.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'dangvu.sqlite3'}",
         conn_max_age=int(os.environ.get("DANGVU_DB_CONN_MAX_AGE", "60")),
     )
 }
