@@ -18,11 +18,7 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            "\x00" in request.path
-            or _has_nul(request.GET)
-            or (request.method == "POST" and request.content_type != "multipart/form-data" and _has_nul(request.POST))
-        ):
+        if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
             return HttpResponseBadRequest(ERR_NUL, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
