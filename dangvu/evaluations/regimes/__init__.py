@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from dangvu.evaluations.regimes import qd366
+from dangvu.evaluations.regimes import hd20, hd27, qd124, qd132, qd366
 from dangvu.evaluations.regimes.base import Regime
 
 # Oldest first. Each regime holds from its start date until the next one starts.
-REGIMES: tuple[Regime, ...] = (qd366.REGIME,)
+REGIMES: tuple[Regime, ...] = (hd20.REGIME, hd27.REGIME, qd132.REGIME, qd124.REGIME, qd366.REGIME)
 
 ERR_NO_REGIME = "Không có quy định đánh giá, xếp loại nào áp dụng cho ngày {day:%d/%m/%Y} (sớm nhất: {first:%d/%m/%Y})."
 
