@@ -11,14 +11,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from dangvu.accounts.models import SENSITIVE_READERS, User
+from dangvu.evaluations.models import MemberRating
+from dangvu.evaluations.periods import YEAR, PeriodKey
+from dangvu.evaluations.queries import EXCLUDED, NotRatedReason, exclusion_expr, members_of_period
+from dangvu.evaluations.regimes import regime_for
+from dangvu.evaluations.regimes.base import HTNV, HTTNV, HTXSNV, KHTNV, TSVM, VPTC, YK
 from dangvu.lib.dates import add_months
 from dangvu.lib.text import clean, fold
 from dangvu.members.lifecycle import Status
 from dangvu.members.models import Member, MemberQuerySet, Sex
+from dangvu.orgs.kinds import Sector
 from dangvu.orgs.models import Org
 
 PAGE_SIZE = 50
@@ -45,6 +51,26 @@ MEMBERSHIP_PROBATIONARY = "du-bi"
 MEMBERSHIP_FULL = "chinh-thuc"
 MEMBERSHIP_LABELS = {MEMBERSHIP_PROBATIONARY: "Dự bị", MEMBERSHIP_FULL: "Chính thức"}
 
+# Rating filters (`nam`, `quy`, `xep_loai`), the lists behind the figures of the rating report. With a
+# year, the list is the members of that period (`members_of_period`); `xep_loai` then narrows it to a
+# decided level (stable code, counted in the cell the member was rated in, like the report), any level,
+# "tiêu biểu", or the members without a rating (all, not yet rated, or one reason not to be rated).
+LEVEL_CODES = (HTXSNV, HTTNV, HTNV, KHTNV, TSVM, YK, VPTC)
+RATING_RATED = "da"
+RATING_EXEMPLARY = "tieu-bieu"
+RATING_NONE = "khong"
+RATING_NOT_YET = "chua"
+RATING_REASONS = {reason.value: str(reason.label) for reason in EXCLUDED}
+RATING_LABELS = {
+    RATING_RATED: "Đã xếp loại (mọi mức)",
+    RATING_EXEMPLARY: "Tiêu biểu",
+    RATING_NONE: "Không được xếp loại (mọi lý do)",
+    RATING_NOT_YET: str(NotRatedReason.NOT_YET.label),
+    **RATING_REASONS,
+}
+# Filters answered from the ratings (by the rated cell); the others from the members of the period.
+RATING_BY_RATING = frozenset({*LEVEL_CODES, RATING_RATED, RATING_EXEMPLARY})
+
 
 @dataclass(frozen=True)
 class MemberSearch:
@@ -57,6 +83,10 @@ class MemberSearch:
     age: str = ""
     ethnicity: str = ""
     membership: str = ""
+    year: int | None = None
+    quarter: int = YEAR
+    rating: str = ""
+    sector: str = ""
     page: int = 1
 
     @classmethod
@@ -76,6 +106,10 @@ class MemberSearch:
         sex = text("sex")
         age = text("tuoi")
         membership = text("membership")
+        year = number("nam")
+        quarter = number("quy")
+        rating = text("xep_loai", 16)
+        sector = text("loai_hinh", 24)
         return cls(
             q=text("q"),
             org=number("org"),
@@ -84,8 +118,19 @@ class MemberSearch:
             age=age if age in AGE_BANDS else "",
             ethnicity=text("ethnicity", 40),
             membership=membership if membership in MEMBERSHIP_LABELS else "",
+            year=year if year is not None and 1930 <= year <= 2200 else None,
+            quarter=quarter if quarter is not None and 0 <= quarter <= 4 else YEAR,
+            rating=rating if rating in RATING_LABELS or rating in LEVEL_CODES else "",
+            sector=sector if sector in Sector.values else "",
             page=max(number("page") or 1, 1),
         )
+
+    @property
+    def period(self) -> PeriodKey | None:
+        return PeriodKey(self.year, self.quarter) if self.year is not None else None
+
+    def rating_label(self) -> str:
+        return RATING_LABELS.get(self.rating, self.rating)
 
     def without_page(self) -> MemberSearch:
         return replace(self, page=1)
@@ -122,6 +167,33 @@ def name_condition(query: str, *, with_citizen_id: bool) -> Q | None:
     return condition
 
 
+def _rating_filter(members: MemberQuerySet, params: MemberSearch, key: PeriodKey, org: Org | None) -> MemberQuerySet:
+    """The rating filters, counted as `reports.report.ratings_report` counts them."""
+    ratings = MemberRating.objects.filter(member=OuterRef("pk"), year=key.year, quarter=key.quarter).exclude(level="")
+    if params.rating in RATING_BY_RATING:
+        if org is not None:
+            ratings = ratings.filter(org__path__startswith=org.path)
+        if params.sector:
+            ratings = ratings.filter(org__sector=params.sector)
+        if params.rating == RATING_EXEMPLARY:
+            ratings = ratings.filter(exemplary=True)
+        elif params.rating != RATING_RATED:
+            ratings = ratings.filter(level=params.rating)
+        return members.filter(Exists(ratings))
+    members = members_of_period(members, key)
+    if not params.rating:
+        return members
+    members = members.filter(~Exists(ratings))
+    if params.rating == RATING_NONE:
+        return members
+    try:
+        regime = regime_for(key.end)
+    except LookupError:
+        return members.none()
+    wanted = "" if params.rating == RATING_NOT_YET else params.rating
+    return members.alias(not_rated_reason=exclusion_expr(key, regime)).filter(not_rated_reason=wanted)
+
+
 def member_search(
     user: User, params: MemberSearch, *, org: Org | None = None, today: date | None = None
 ) -> MemberQuerySet:
@@ -132,10 +204,16 @@ def member_search(
     here among the orgs visible to the user, and `Org.DoesNotExist` is raised when it is not one.
     """
     members = Member.objects.visible_to(user)
-    if params.org is not None:
-        if org is None or org.pk != params.org:
-            org = Org.objects.visible_to(user).get(pk=params.org)
+    if params.org is not None and (org is None or org.pk != params.org):
+        org = Org.objects.visible_to(user).get(pk=params.org)
+    key = params.period
+    by_rating = key is not None and params.rating in RATING_BY_RATING
+    if org is not None and not by_rating:
         members = members.in_subtree(org.path)
+    if params.sector and not by_rating:
+        members = members.filter(current_org__sector=params.sector)
+    if key is not None:
+        members = _rating_filter(members, params, key, org)
     if params.status == STATUS_ON_ROLL:
         members = members.on_roll()
     elif params.status != STATUS_ALL:
