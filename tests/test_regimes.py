@@ -10,6 +10,7 @@ import pytest
 from dangvu.evaluations.periods import PeriodKey
 from dangvu.evaluations.regimes import REGIMES, regime_by_code, regime_for
 from dangvu.evaluations.regimes.base import RatingInput, Regime, Subordinates, Verdict, findings_for
+from dangvu.evaluations.services import RowInput, evaluate
 
 HD20, HD27, QD132, QD124, QD366 = (regime_by_code(c) for c in ("HD20", "HD27", "QD132", "QD124", "QD366"))
 ALL_GOOD = {"all_tasks_on_time": True, "exceeded_30pct": True, "shortcomings_fixed": True, "late_within_20pct": True}
@@ -503,3 +504,24 @@ def test_unconfirmed_rules_are_marked_as_such(regime: Regime) -> None:
         "QD366": {"quota_ratio", "quota_exception_ratio"},
     }
     assert confirmed == expected[regime.code]
+
+
+# Through the grid's evaluation -----------------------------------------------------------------------------
+
+
+def test_the_grid_refuses_a_score_under_a_regime_without_points() -> None:
+    for regime in (HD20, QD132, QD124):
+        result = evaluate(regime, "member", RowInput(1, score=Decimal(80)), {})
+        assert "score" in result.errors
+
+
+def test_the_grid_flags_an_org_above_its_computed_cap_whatever_was_typed_for_it() -> None:
+    row = RowInput(1, level="HTXSNV", conditions={"subordinates_done_80pct_good": True, "local_bodies_good": True})
+    result = evaluate(QD132, "org", row, {}, Subordinates(members_by_level={"HTTNV": 7, "HTNV": 3}))
+    assert result.allowed_level == "HTTNV"
+    assert [f["code"] for f in result.findings] == ["subordinates_done_80pct_good"]
+
+
+def test_the_grid_stores_no_allowed_level_where_the_regime_computes_none() -> None:
+    result = evaluate(HD20, "org", RowInput(1, level="TSVM", exemplary=True), {})
+    assert result.allowed_level == "" and result.findings == [] and not result.errors
