@@ -205,6 +205,13 @@ def test_qd366_90_points_without_an_excellent_condition_is_capped(missing: str, 
     assert all(f.article.startswith("QĐ 366-QĐ/TW, Điều 11") for f in verdict.reasons)
 
 
+def test_qd366_a_condition_missed_at_two_levels_is_reported_once() -> None:
+    verdict = member(QD366, "95", **{**ALL_GOOD, "all_tasks_on_time": False})
+    assert verdict.level == "HTNV"
+    assert [f.code for f in verdict.reasons] == ["all_tasks_on_time"]
+    assert len(findings_for(QD366, "member", "HTXSNV", verdict)) == 1
+
+
 def test_qd366_good_needs_all_tasks_on_time() -> None:
     assert member(QD366, "80", **ALL_GOOD).level == "HTTNV"
     verdict = member(QD366, "80", **{**ALL_GOOD, "all_tasks_on_time": False})

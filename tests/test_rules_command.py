@@ -104,6 +104,7 @@ def test_an_unknown_regime_is_refused_in_vietnamese() -> None:
         ("QD366", "quota_ratio", "1.5", "tỷ lệ từ 0 đến 1"),
         ("QD132", "quota_base", "HTXSNV", r"HTTNV, HTTNV\+HTXSNV"),
         ("QD366", "member_peer_group", "3", "chuỗi ký tự"),
+        ("QD366", "quota_ratio", "null", "không tính được"),
     ],
 )
 def test_a_value_of_the_wrong_kind_is_refused(code: str, key: str, value: str, message: str) -> None:

@@ -121,21 +121,21 @@ def _by_score(rating: RatingInput, excellent_needs: tuple[Condition, ...], trigg
         missing = _missing(conditions, *excellent_needs)
         if not missing:
             return Verdict(HTXSNV)
-        reasons += missing
+        reasons += [f for f in missing if f not in reasons]
     else:
         reasons.append(Finding("score_below_90", ART11, f"{score} điểm, dưới 90"))
     if score >= 70:
         missing = _missing(conditions, ON_TIME)
         if not missing:
             return Verdict(HTTNV, tuple(reasons))
-        reasons += missing
+        reasons += [f for f in missing if f not in reasons]
     else:
         reasons.append(Finding("score_below_70", ART11, f"{score} điểm, dưới 70"))
     if score >= 50:
         missing = _missing(conditions, LATE_OK)
         if not missing:
             return Verdict(HTNV, tuple(reasons))
-        reasons += missing
+        reasons += [f for f in missing if f not in reasons]
     else:
         reasons.append(Finding("score_below_50", ART11, f"{score} điểm, dưới 50"))
     return Verdict(KHTNV, tuple(reasons))
