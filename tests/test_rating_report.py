@@ -22,6 +22,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+import time_machine
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from dangvu.evaluations.models import MemberRating, OrgRating
@@ -182,7 +184,8 @@ def test_the_quota_is_stated_and_a_breach_is_a_warning(world: World, rated: dict
         ("quota_orgs", "X01"),
     ]
     assert report["warnings"][0]["message"] == (
-        "Đảng bộ tỉnh Mẫu: tỷ lệ đảng viên hoàn thành xuất sắc nhiệm vụ vượt mức quy định (2 / 3 = 66,7%, giới hạn 20%)."
+        "Đảng bộ tỉnh Mẫu: tỷ lệ đảng viên hoàn thành xuất sắc nhiệm vụ vượt mức quy định "
+        "(2 / 3 = 66,7%, giới hạn 20%)."
     )
 
 
@@ -307,7 +310,9 @@ def _report_shaped(**overrides: Any) -> dict[str, Any]:
             ],
         },
         "grassroots_orgs": block(
-            {"TSVM": 9, "HTTNV": 43, "HTNV": 11, "YK": 0}, 63, by_kind={"grassroots_committee": 21, "grassroots_cell": 45}
+            {"TSVM": 9, "HTTNV": 43, "HTNV": 11, "YK": 0},
+            63,
+            by_kind={"grassroots_committee": 21, "grassroots_cell": 45},
         ),
         "attached_cells": block({"TSVM": 0, "HTTNV": 0, "HTNV": 0, "YK": 0}, 0),
         "members": block({"HTXSNV": 524, "HTTNV": 3576, "HTNV": 240, "VPTC": 5}, 4872),
@@ -335,3 +340,132 @@ def test_a_pre_2018_paragraph_uses_the_regime_wording_and_keeps_figures_that_do_
 def test_a_quarter_paragraph_names_the_quarter() -> None:
     text = rating_paragraph(_report_shaped(period={"year": 2026, "quarter": 1, "label": "Quý 1/2026"}))
     assert "Quý I năm 2026, có 63/63 tổ chức cơ sở đảng" in text
+
+
+# The pages -----------------------------------------------------------------------------------------------
+
+REPORT_URL = "/bao-cao/xep-loai/"
+
+
+def members_listed(client: Client, href: str) -> list[str]:
+    response = client.get(href)
+    assert response.status_code == 200
+    return sorted(m.full_name for m in response.context["page"].object_list)
+
+
+def test_the_report_page_shows_the_blocks_charts_and_paragraph(
+    client_for, world: World, rated: dict[str, Member]
+) -> None:
+    response = client_for("province_staff").get(REPORT_URL, {"nam": 2025})
+    assert response.status_code == 200
+    assert response.context["org"] == world.province
+    html = response.content.decode()
+    assert "Tổ chức cơ sở đảng" in html and "Chi bộ trực thuộc đảng bộ cơ sở" in html
+    assert html.count('<svg class="chart bar"') == 3
+    assert html.count('<svg class="chart donut"') == 1
+    assert "<title id=" in html and 'role="img"' in html
+    assert '<textarea id="paragraph" readonly' in html
+    assert rating_paragraph(response.context["report"]) in html
+    assert "2 / 3 = 66,7%, giới hạn 20%" in html
+    assert "Tỷ lệ (%) tính trên số được đánh giá" in html
+
+
+def test_the_report_defaults_to_the_scope_and_last_year(client_for, world: World, rated: dict[str, Member]) -> None:
+    client = client_for("commune_staff")
+    with time_machine.travel(date(2026, 3, 1)):
+        response = client.get(REPORT_URL)
+    assert response.context["org"] == world.commune
+    assert response.context["key"] == PeriodKey(2025)
+
+
+def test_out_of_scope_is_404_and_the_member_role_is_refused(client_for, world: World, rated: dict[str, Member]) -> None:
+    assert client_for("outsider").get(REPORT_URL, {"org": world.commune.pk}).status_code == 404
+    assert client_for("commune_staff").get(REPORT_URL, {"org": world.province.pk}).status_code == 404
+    assert client_for("member").get(REPORT_URL).status_code == 403
+    assert client_for("member").get("/bao-cao/xep-loai/to-chuc/").status_code == 403
+    assert client_for("viewer").get(REPORT_URL, {"org": world.agency.pk, "nam": 2025}).status_code == 200
+    assert client_for("sysadmin").get(REPORT_URL, {"nam": 2025}).context["org"] == world.province
+
+
+def test_a_quarter_under_a_yearly_regime_is_explained_not_an_error(client_for, world: World) -> None:
+    response = client_for("province_staff").get(REPORT_URL, {"nam": 2020, "quy": 2})
+    assert response.status_code == 200
+    assert "không đánh giá, xếp loại theo quý" in response.context["error"]
+    with pytest.raises(ValidationError):
+        ratings_report(world.province, PeriodKey(2007))
+
+
+def test_member_figures_link_to_exactly_those_members(client_for, world: World, rated: dict[str, Member]) -> None:
+    client = client_for("province_staff")
+    blocks = client.get(REPORT_URL, {"nam": 2025}).context["blocks"]
+    members = blocks[2]
+    x01 = members.children[0]
+    assert x01.label == world.commune.name
+    excellent, good, ok, _ = x01.levels
+    assert excellent.value == 2
+    assert members_listed(client, excellent.href) == ["Nguyễn Văn An", "Phạm Văn Dũng"]
+    assert good.value == 3
+    assert members_listed(client, good.href) == ["Lê Minh Châu", "Mai Văn Hùng", "Trần Thị Bình"]
+    assert members_listed(client, ok.href) == ["Tạ Văn Long"]  # rated in X01, now in X02
+    assert x01.rated.value == 6 and len(members_listed(client, x01.rated.href)) == 6
+    assert x01.total.value == 8 and len(members_listed(client, x01.total.href)) == 8
+    exempt, suspended, new, not_yet = x01.not_rated
+    assert members_listed(client, exempt.href) == ["Bùi Văn Phúc"]
+    assert members_listed(client, suspended.href) == []
+    assert members_listed(client, new.href) == ["Đỗ Thị Em"]
+    assert members_listed(client, not_yet.href) == ["Lý Văn Khoa"]
+    assert members_listed(client, x01.exemplary.href) == ["Nguyễn Văn An"]
+    total = members.total
+    assert total.total.value == 10 and len(members_listed(client, total.total.href)) == 10
+    commune_sector = next(row for row in members.sectors if row.label == "Xã, phường, đặc khu")
+    assert members_listed(client, commune_sector.rated.href) == ["Mai Văn Hùng", "Võ Thị Giang"]
+    assert members_listed(client, commune_sector.total.href) == [
+        "Lý Văn Khoa",
+        "Mai Văn Hùng",
+        "Tạ Văn Long",
+        "Võ Thị Giang",
+    ]
+
+
+def test_organisation_figures_link_to_the_organisation_list(client_for, world: World, rated: dict[str, Member]) -> None:
+    client = client_for("province_staff")
+    grassroots, cells, _ = client.get(REPORT_URL, {"nam": 2025}).context["blocks"]
+
+    def listed(href: str) -> list[str]:
+        response = client.get(href)
+        assert response.status_code == 200
+        return [o.code for o in response.context["page"].object_list]
+
+    assert listed(grassroots.total.total.href) == ["X01-01", "X01-02", "X02-01"]
+    assert listed(grassroots.total.levels[0].href) == ["X01-01"]
+    assert listed(grassroots.children[0].levels[1].href) == ["X01-02"]
+    assert listed(cells.total.not_rated[0].href) == ["X01-01-02"]
+    assert listed(cells.total.rated.href) == ["X01-01-01"]
+    out = client_for("outsider").get(cells.total.rated.href)
+    assert out.status_code == 404
+
+
+def test_the_member_list_shows_the_rating_filters(client_for, world: World, rated: dict[str, Member]) -> None:
+    response = client_for("commune_staff").get(
+        "/dang-vien/", {"org": world.commune.pk, "nam": 2025, "quy": 0, "xep_loai": "HTXSNV", "status": "all"}
+    )
+    html = response.content.decode()
+    assert 'name="xep_loai"' in html and '<option value="HTXSNV" selected>' in html
+    assert "tính tại chi bộ nơi được đánh giá" in html
+    assert response.context["total"] == 2
+
+
+def test_the_report_page_takes_a_fixed_number_of_queries(
+    client_for, world: World, rated: dict[str, Member], django_assert_num_queries: Any
+) -> None:
+    client = client_for("province_staff")
+    client.get(REPORT_URL, {"nam": 2025})
+    # session, user (with scope), breadcrumbs, the report's nine
+    with django_assert_num_queries(12):
+        client.get(REPORT_URL, {"nam": 2025})
+    from tests.factories import make_org
+
+    for n in range(4):
+        make_org(f"X0{n + 3}", f"Đảng bộ xã Số {n}", "upper", world.province)
+    with django_assert_num_queries(12):
+        client.get(REPORT_URL, {"nam": 2025})

@@ -132,6 +132,22 @@ class MemberSearch:
     def rating_label(self) -> str:
         return RATING_LABELS.get(self.rating, self.rating)
 
+    # For the list template (the view passes `params` only).
+    @property
+    def rating_by_cell(self) -> bool:
+        return self.rating in RATING_BY_RATING
+
+    @property
+    def rating_choices(self) -> list[tuple[str, str]]:
+        return [*((code, code) for code in LEVEL_CODES), *RATING_LABELS.items()]
+
+    @property
+    def quarter_choices(self) -> list[tuple[int, str]]:
+        return [(YEAR, "Cả năm"), *((q, f"Quý {q}") for q in range(1, 5))]
+
+    def get_sector_display(self) -> str:
+        return str(Sector(self.sector).label) if self.sector else ""
+
     def without_page(self) -> MemberSearch:
         return replace(self, page=1)
 

@@ -37,7 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import BigIntegerField, Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import BigIntegerField, Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 
 from dangvu.evaluations.models import MemberRating, OrgRating
 from dangvu.evaluations.periods import YEAR, PeriodKey
@@ -62,6 +62,7 @@ SELF = 0  # bucket of rows that lie in the organisation itself, not under a chil
 WARN_RATED_ABOVE_TOTAL = "{name}: {rated} {noun} được xếp loại, nhiều hơn tổng số {total} {noun} của kỳ."
 WARN_QUOTA = "{name}: tỷ lệ {noun} hoàn thành xuất sắc nhiệm vụ vượt mức quy định ({text})."
 WARN_UNKNOWN_LEVEL = "{name}: {n} {noun} có mức “{code}” không có trong {regime}."
+ERR_QUARTER = "{regime} không đánh giá, xếp loại theo quý: không có số liệu {label}."
 NOUNS = {GRASSROOTS: "tổ chức cơ sở đảng", CELLS: "chi bộ trực thuộc", MEMBERS: "đảng viên"}
 
 
@@ -149,9 +150,11 @@ def _regime_dict(regime: Regime) -> dict[str, Any]:
 def ratings_report(org: Org, key: PeriodKey) -> dict[str, Any]:
     """The rating figures of `org` and of each direct child for the period `key` (see the module doc).
 
-    Raises ValidationError when no regime covers the period.
+    Raises ValidationError when no regime covers the period, or for a quarter under a yearly regime.
     """
     regime = regime_of(key)
+    if key.quarter != YEAR and not regime.quarterly:
+        raise ValidationError(ERR_QUARTER.format(regime=regime.name, label=key.label()))
     overrides = rule_overrides(regime)
     member_levels, org_levels = regime.levels("member"), regime.levels("org")
     children = sorted(Org.objects.filter(parent=org).filter(_existing_at(key)), key=lambda o: (o.kind_order, o.code))
@@ -211,12 +214,12 @@ def ratings_report(org: Org, key: PeriodKey) -> dict[str, Any]:
         .annotate(n=Count("pk"), exemplary=Count("pk", filter=Q(exemplary=True)))
         .order_by()
     )
-    for row in org_rating_rows:
-        name = _block_of_kind(row["org__kind"])
+    for rating_row in org_rating_rows:
+        name = _block_of_kind(rating_row["org__kind"])
         assert name is not None
-        for blocks in (rows[row["node"]], sector_blocks(row["org__sector"])):
-            add_level(blocks[name], row["level"], row["n"], (row["node"], name))
-            blocks[name]["exemplary"] += row["exemplary"]
+        for blocks in (rows[rating_row["node"]], sector_blocks(rating_row["org__sector"])):
+            add_level(blocks[name], rating_row["level"], rating_row["n"], (rating_row["node"], name))
+            blocks[name]["exemplary"] += rating_row["exemplary"]
 
     # 3. The organisation's and its children's own ratings (level, "đơn vị nổi trội").
     own = {
@@ -239,13 +242,13 @@ def ratings_report(org: Org, key: PeriodKey) -> dict[str, Any]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for row in member_rows:
-        for blocks in (rows[row["node"]], sector_blocks(row["current_org__sector"] or Sector.OTHER)):
+    for member_row in member_rows:
+        for blocks in (rows[member_row["node"]], sector_blocks(member_row["current_org__sector"] or Sector.OTHER)):
             block = blocks[MEMBERS]
-            block["total"] += row["n"]
-            if not row["has_rating"]:
-                reason = row["reason"] or NotRatedReason.NOT_YET.value
-                block["not_rated"][reason] += row["n"]
+            block["total"] += member_row["n"]
+            if not member_row["has_rating"]:
+                reason = member_row["reason"] or NotRatedReason.NOT_YET.value
+                block["not_rated"][reason] += member_row["n"]
 
     # 5. Member ratings by the cell they were rated in.
     member_rating_rows = (
@@ -256,10 +259,10 @@ def ratings_report(org: Org, key: PeriodKey) -> dict[str, Any]:
         .annotate(n=Count("pk"), exemplary=Count("pk", filter=Q(exemplary=True)))
         .order_by()
     )
-    for row in member_rating_rows:
-        for blocks in (rows[row["node"]], sector_blocks(row["org__sector"])):
-            add_level(blocks[MEMBERS], row["level"], row["n"], (row["node"], MEMBERS))
-            blocks[MEMBERS]["exemplary"] += row["exemplary"]
+    for mrating_row in member_rating_rows:
+        for blocks in (rows[mrating_row["node"]], sector_blocks(mrating_row["org__sector"])):
+            add_level(blocks[MEMBERS], mrating_row["level"], mrating_row["n"], (mrating_row["node"], MEMBERS))
+            blocks[MEMBERS]["exemplary"] += mrating_row["exemplary"]
 
     # The organisation's figures are the sum over its children and itself.
     total = new_blocks()
@@ -445,4 +448,35 @@ def level_label(report: Mapping[str, Any], subject: Subject, code: str) -> str:
     return code
 
 
-__all__ = ["ValidationError", "level_label", "percent", "ratings_report", "years_comparison"]
+ORG_RATED = "da"
+ORG_EXEMPLARY = "tieu-bieu"
+ORG_NOT_RATED = "chua"
+
+
+def orgs_behind(org: Org, key: PeriodKey, block: str, rating: str = "", sector: str = "") -> Any:
+    """The organisations behind one figure of the report, counted as `ratings_report` counts them, each
+    annotated with `rating_level` (its decided level in the period, "" when none), in path order.
+
+    `block`: GRASSROOTS or CELLS; `rating`: "" (the total: those existing at the period's end),
+    ORG_NOT_RATED (existing, without a decided level), ORG_RATED, ORG_EXEMPLARY or a level code (from the
+    ratings, existing or not); `sector`: a Sector code or "".
+    """
+    period = {"year": key.year, "quarter": key.quarter}
+    ratings = OrgRating.objects.filter(org=OuterRef("pk"), **period).exclude(level="")
+    orgs = Org.objects.filter(path__startswith=org.path, kind__in=BLOCK_KINDS[block])
+    if sector:
+        orgs = orgs.filter(sector=sector)
+    if rating in ("", ORG_NOT_RATED):
+        orgs = orgs.filter(_existing_at(key))
+        if rating == ORG_NOT_RATED:
+            orgs = orgs.filter(~Exists(ratings))
+    elif rating == ORG_EXEMPLARY:
+        orgs = orgs.filter(Exists(ratings.filter(exemplary=True)))
+    elif rating == ORG_RATED:
+        orgs = orgs.filter(Exists(ratings))
+    else:
+        orgs = orgs.filter(Exists(ratings.filter(level=rating)))
+    return orgs.annotate(rating_level=Subquery(ratings.values("level")[:1])).order_by("path")
+
+
+__all__ = ["ValidationError", "level_label", "orgs_behind", "percent", "ratings_report", "years_comparison"]

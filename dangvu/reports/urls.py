@@ -6,4 +6,6 @@ app_name = "reports"
 
 urlpatterns = [
     path("xep-loai/", views.ratings, name="ratings"),
+    path("xep-loai/json/", views.ratings_json, name="ratings_json"),
+    path("xep-loai/to-chuc/", views.org_list, name="orgs"),
 ]
