@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from dangvu.accounts.models import AUDIT_READERS, MEMBER_EDITORS, SENSITIVE_READERS, TREE_READERS, Role, User
 from dangvu.audit.models import Action
 from dangvu.audit.services import audit_record
+from dangvu.evaluations.grids import rating_history
 from dangvu.lib.forms import add_service_errors
 from dangvu.members import services
 from dangvu.members.forms import EventDeleteForm, EventForm, MemberCreateForm, MemberForm
@@ -181,6 +182,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "admission": admissions[-1] if admissions else None,
             "warnings": services.member_warnings(member),
             "timeline": timeline,
+            "ratings": rating_history(member),
             "can_edit": is_editor,
             "audit_url": (f"{reverse('audit:list')}?type=member&id={member.pk}" if user.role in AUDIT_READERS else ""),
         },
