@@ -42,7 +42,7 @@ class PeriodOpenForm(forms.Form):
         choices=QUARTER_CHOICES,
         coerce=int,
         initial=YEAR,
-        help_text="Đánh giá theo quý chỉ có ở quy định có kỳ quý (QĐ 366, từ 30/8/2025).",
+        help_text="Theo quý: chỉ từ QĐ 366 (30/8/2025).",
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -9,7 +9,8 @@
   const quota = document.getElementById("quota");
   const percent = (value) => (value * 100).toFixed(1).replace(".", ",") + "%";
   function recount() {
-    if (!quota) return;
+    // A published grid has no selects: the server's figure stands.
+    if (!quota || !form.querySelector("select.js-level")) return;
     const top = quota.dataset.top;
     const base = quota.dataset.base.split(" ");
     // Basis points keep the comparison exact (0.2 × 15 is not 3 in floating point).
