@@ -24,6 +24,13 @@ pytestmark = pytest.mark.usefixtures("frozen")
 
 KEY = PeriodKey(2025)
 ART11 = "QĐ 366-QĐ/TW, Điều 11"
+# Session, user, the user's scope, the cell (with its parent), the members with their exclusion reason,
+# their ratings, the covering periods, the rule settings, the cell's own "nổi trội": whatever the
+# number of members.
+GRID_QUERIES = 9
+# Session, user, scope, the committee, its children, their ratings, three aggregates of what lies
+# below them (member levels, disciplined members, grandchildren's levels), periods, settings, "nổi trội".
+ORG_GRID_QUERIES = 12
 
 
 @pytest.fixture
@@ -191,14 +198,21 @@ def test_a_quarter_of_2026_can_be_opened_under_qd366(world: World, client_for) -
 
 
 def test_a_quarter_before_qd366_is_refused_with_the_service_message(world: World, client_for) -> None:
-    """Q1/2025 ends before 30/8/2025: an older regime without quarters, or no regime at all yet."""
+    """Q2/2025 ends on 30/6/2025, under QĐ 124, which has no quarterly rating."""
     response = client_for("commune_staff").post(
-        reverse("evaluations:period_open"), {"org": world.commune.pk, "year": "2025", "quarter": "1"}
+        reverse("evaluations:period_open"), {"org": world.commune.pk, "year": "2025", "quarter": "2"}
     )
     assert response.status_code == 200
     assert not Period.objects.exists()
-    text = response.content.decode()
-    assert "không có kỳ đánh giá theo quý" in text or "Không có quy định đánh giá" in text
+    assert "không có kỳ đánh giá theo quý." in response.content.decode()
+
+
+def test_q3_2025_ends_under_qd366_and_can_be_opened(world: World, client_for) -> None:
+    response = client_for("commune_staff").post(
+        reverse("evaluations:period_open"), {"org": world.commune.pk, "year": "2025", "quarter": "3"}
+    )
+    assert response.status_code == 302
+    assert Period.objects.get().regime == "QD366"
 
 
 def test_a_period_in_the_future_is_refused(world: World, client_for) -> None:
@@ -437,8 +451,7 @@ def test_the_grid_costs_the_same_queries_whatever_the_number_of_members(world: W
         key=KEY,
         rows=[RowInput(m.pk, score=Decimal(85), level="HTTNV") for m in world.office_cell.members.all()],
     )
-    assert count() == before
-    assert before <= 12
+    assert count() == before == GRID_QUERIES
 
 
 # A published period ------------------------------------------------------------------------------------
@@ -635,3 +648,80 @@ def test_the_record_lists_the_members_ratings_with_rerating(world: World, client
 def test_a_record_without_ratings_says_so(world: World, client_for) -> None:
     text = client_for("secretary").get(reverse("members:detail", args=[world.binh.pk])).content.decode()
     assert "Chưa có kết quả xếp loại nào." in text
+
+
+# Older regimes render from the same template ------------------------------------------------------------
+
+
+def test_a_2019_grid_under_qd132_has_no_score_and_its_own_conditions(world: World, client_for) -> None:
+    key = PeriodKey(2019)
+    period_open(actor=None, org=world.commune, year=2019)
+    client = client_for("secretary")
+    page = client.get(member_grid(world, key))
+    text = page.content.decode()
+    assert "QĐ 132" in text
+    assert "— Điểm" not in text
+    assert f'name="r{world.an.pk}-c_task_criteria_excellent"' in text
+    data = {
+        f"r{world.an.pk}-level": "HTXSNV",
+        f"r{world.an.pk}-c_other_criteria_good": "on",  # task criteria not all excellent
+        f"r{world.an.pk}-proposed_level": "",
+        f"r{world.an.pk}-justification": "",
+    }
+    response = client.post(member_grid(world, key), data, follow=True)
+    assert "Đã lưu xếp loại: 1 dòng thay đổi." in response.content.decode()
+    rating = MemberRating.objects.get()
+    assert (rating.regime, rating.level, rating.score) == ("QD132", "HTXSNV", None)
+    assert rating.findings  # HTXSNV without every task criterion excellent
+
+
+def test_a_2012_grid_under_hd20_offers_its_member_levels(world: World, client_for) -> None:
+    key = PeriodKey(2012)
+    period_open(actor=None, org=world.commune, year=2012)
+    text = client_for("secretary").get(member_grid(world, key)).content.decode()
+    assert 'value="VPTC"' in text
+    assert "— Điểm" not in text
+    assert 'id="quota"' not in text  # HD 20 has no quota
+
+
+def test_a_2021_org_grid_computes_the_share_of_good_members(world: World, client_for) -> None:
+    key = PeriodKey(2021)
+    period_open(actor=None, org=world.commune, year=2021)
+    ratings_save(
+        actor=None,
+        subject="member",
+        container=world.office_cell,
+        key=key,
+        rows=[
+            RowInput(world.an.pk, level="HTTNV"),
+            RowInput(world.binh.pk, level="KHTNV"),
+            RowInput(world.chau.pk, level="KHTNV"),
+        ],
+    )
+    response = client_for("commune_staff").get(org_grid(world.commune, key))
+    grid = response.context["grid"]
+    assert [c.code for c in grid.computed_conditions] == ["subordinates_done_80pct_good"]
+    agency, village = grid.rows
+    assert [c.value for c in agency.computed] == [False]  # 2 of 3 members KHTNV
+    assert "3 ĐV đã xếp loại; ≥ HTXSNV: 0,0%; ≥ HTTNV: 33,3%; ≥ HTNV: 33,3%" in response.content.decode()
+    assert not grid.has_outstanding  # QĐ 132 has no 25% exception
+    assert "Đơn vị nổi trội" not in response.content.decode()
+
+
+def test_the_org_grid_costs_the_same_queries_whatever_the_number_of_children(world: World, client_for) -> None:
+    from tests.factories import make_org
+
+    open_2025(world, world.commune)
+    client = client_for("commune_staff")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(org_grid(world.commune)).status_code == 200
+        return len(queries)
+
+    client.get(org_grid(world.commune))
+    before = count()
+    for i in range(4):
+        cell = make_org(f"X01-9{i}", f"Chi bộ thôn số {i}", "grassroots_cell", world.commune)
+        make_member(cell, f"Đảng Viên Thôn {i}")
+    assert count() == before == ORG_GRID_QUERIES

@@ -11,6 +11,7 @@ from django import forms
 
 from dangvu.accounts.models import Role, User
 from dangvu.evaluations.models import MemberRating, OrgRating
+from dangvu.evaluations.grids import has_outstanding
 from dangvu.evaluations.periods import YEAR
 from dangvu.evaluations.regimes.base import Regime, Subject
 from dangvu.evaluations.services import can_manage_period
@@ -119,7 +120,7 @@ class RatingRowForm(forms.Form):
             label="Mức quyết định", choices=levels, required=False, widget=forms.Select(attrs={"class": "js-level"})
         )
         self.fields["exemplary"] = forms.BooleanField(label="Tiêu biểu", required=False)
-        if subject == "org":
+        if subject == "org" and has_outstanding(regime):
             self.fields["outstanding"] = forms.BooleanField(label="Đơn vị nổi trội", required=False)
         self.fields["justification"] = forms.CharField(
             label="Giải trình",

@@ -228,6 +228,10 @@ class Grid:
         return [c for c in self.regime.conditions(self.subject) if c.computed]
 
     @property
+    def has_outstanding(self) -> bool:
+        return has_outstanding(self.regime)
+
+    @property
     def quota_rule(self) -> QuotaRule | None:
         return self.regime.quota(self.subject, self.overrides)
 
@@ -251,6 +255,12 @@ class Grid:
     def level_label(self, code: str) -> str:
         level = self.regime.level(self.subject, code) if code else None
         return level.label if level is not None else code
+
+
+def has_outstanding(regime: Regime) -> bool:
+    """Whether the regime knows "đơn vị nổi trội": a quota with a higher limit for an outstanding unit."""
+    rules = (regime.quota("member"), regime.quota("org"))
+    return any(rule is not None and rule.exception_ratio is not None for rule in rules)
 
 
 def _container_outstanding(container: Org, key: PeriodKey) -> bool:
@@ -352,7 +362,8 @@ def computed_values(
 ) -> list[Computed]:
     """Whether each computed condition holds for these subordinate results. The regime's own rule
     decides: the best possible input (full score, every requirement met, no trigger) is judged with
-    these subordinates, and a condition named among the reasons the top level is missed does not hold."""
+    these subordinates; a requirement named among the reasons the top level is missed does not hold,
+    a trigger named there does."""
     computed = [c for c in regime.conditions("org") if c.computed]
     if not computed:
         return []
@@ -361,8 +372,9 @@ def computed_values(
     verdict = regime.verdict("org", RatingInput(score, best, subordinates), overrides)
     if verdict.level is None:
         return [Computed(c, None) for c in computed]
-    missed = {reason.code for reason in verdict.reasons}
-    return [Computed(c, c.code not in missed) for c in computed]
+    named = {reason.code for reason in verdict.reasons}
+    # A requirement holds when not named; a trigger (e.g. "over half the members KHTNV") when named.
+    return [Computed(c, (c.code in named) if c.kind == "trigger" else (c.code not in named)) for c in computed]
 
 
 def subordinate_figures(regime: Regime, subordinates: Subordinates) -> list[str]:

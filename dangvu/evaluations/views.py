@@ -202,7 +202,7 @@ def period_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def member_grid(request: HttpRequest, year: int, quarter: int, pk: int) -> HttpResponse:
     user = _reader(request)
     key = _key(year, quarter)
-    cell = get_object_or_404(Org.objects.visible_to(user), pk=pk)
+    cell = get_object_or_404(Org.objects.visible_to(user).select_related("parent"), pk=pk)
     if cell.kind not in CELL_KINDS:
         raise Http404
     if not can_rate_members(user, cell):
@@ -214,7 +214,7 @@ def member_grid(request: HttpRequest, year: int, quarter: int, pk: int) -> HttpR
 def org_grid(request: HttpRequest, year: int, quarter: int, pk: int) -> HttpResponse:
     user = _reader(request)
     key = _key(year, quarter)
-    org = get_object_or_404(Org.objects.visible_to(user), pk=pk)
+    org = get_object_or_404(Org.objects.visible_to(user).select_related("parent"), pk=pk)
     if not grids.has_children_kinds(org):
         raise Http404
     if not grids.may_rate_children(user, org):
@@ -281,9 +281,6 @@ def _grid_page(request: HttpRequest, user: User, build: Callable[[], grids.Grid]
         "grid_errors": grid_errors,
         "can_publish": period is not None and period.is_open and can_manage_period(user, period.org),
         "can_open": grid.state is None and can_manage_period(user, grid.container),
-        "open_form": PeriodOpenForm(
-            user=user, initial={"org": grid.container.pk, "year": grid.key.year, "quarter": grid.key.quarter}
-        ),
         "up_url": _up_url(user, grid),
         "today": timezone.localdate(),
     }
