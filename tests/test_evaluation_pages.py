@@ -701,7 +701,7 @@ def test_a_2021_org_grid_computes_the_share_of_good_members(world: World, client
     response = client_for("commune_staff").get(org_grid(world.commune, key))
     grid = response.context["grid"]
     assert [c.code for c in grid.computed_conditions] == ["subordinates_done_80pct_good"]
-    agency, village = grid.rows
+    agency, _village = grid.rows
     assert [c.value for c in agency.computed] == [False]  # 2 of 3 members KHTNV
     assert "3 ĐV đã xếp loại; ≥ HTXSNV: 0,0%; ≥ HTTNV: 33,3%; ≥ HTNV: 33,3%" in response.content.decode()
     assert not grid.has_outstanding  # QĐ 132 has no 25% exception

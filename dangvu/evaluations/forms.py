@@ -10,8 +10,8 @@ from typing import Any
 from django import forms
 
 from dangvu.accounts.models import Role, User
-from dangvu.evaluations.models import MemberRating, OrgRating
 from dangvu.evaluations.grids import has_outstanding
+from dangvu.evaluations.models import MemberRating, OrgRating
 from dangvu.evaluations.periods import YEAR
 from dangvu.evaluations.regimes.base import Regime, Subject
 from dangvu.evaluations.services import can_manage_period
