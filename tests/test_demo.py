@@ -1,11 +1,15 @@
-"""`dangvu demo` at a small size: the tree's shape, members derived from their events, accounts, determinism."""
+"""`dangvu demo` at a small size: the tree's shape, members derived from their events, accounts, the rating
+history (periods, member and organisation ratings as the rules say), determinism."""
 
 from __future__ import annotations
 
+import json
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
+from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -13,15 +17,22 @@ from django.core.management import call_command
 from dangvu.accounts.models import Role, User
 from dangvu.audit.models import Action, AuditRecord
 from dangvu.demo.generator import DEMO_PASSWORD, DEMO_URL
+from dangvu.demo.ratings import RATINGS_FROM
+from dangvu.evaluations.models import MemberRating, OrgRating, Period, PeriodStatus
+from dangvu.evaluations.periods import YEAR, PeriodKey
+from dangvu.evaluations.queries import exclusion_expr, members_of_period
+from dangvu.evaluations.regimes import regime_by_code, regime_for
+from dangvu.evaluations.regimes.base import HTNV, HTTNV, HTXSNV, KHTNV, quota_check
+from dangvu.evaluations.services import RowInput, evaluate, rule_overrides, subordinates_of
 from dangvu.lib.collation import name_sort_key
 from dangvu.lib.text import fold
-from dangvu.members.lifecycle import EventFact, derive_state
+from dangvu.members.lifecycle import ON_ROLL, EventFact, Status, derive_state
 from dangvu.members.models import Member, MemberEvent
-from dangvu.orgs.kinds import ALLOWED_CHILDREN, CELL_KINDS, ROOT_KINDS, OrgKind
+from dangvu.orgs.kinds import ALLOWED_CHILDREN, CELL_KINDS, GRASSROOTS_KINDS, ROOT_KINDS, OrgKind
 from dangvu.orgs.models import Org, OrgVersion
 
 pytestmark = pytest.mark.django_db
-TODAY = date(2026, 6, 15)
+TODAY = date(2026, 11, 23)  # the year-end rating of 2026 is in progress
 
 
 def run_demo(members: int = 400, seed: int = 2026) -> str:
@@ -127,10 +138,20 @@ def test_there_is_one_account_per_role_each_with_a_scope_and_the_password_works(
 
 
 def test_running_it_twice_gives_the_same_data_and_keeps_superusers() -> None:
-    def snapshot() -> tuple[set[tuple[str, str]], set[tuple[str, date, str | None, str]]]:
+    def snapshot() -> tuple[set[Any], ...]:
         orgs = set(Org.objects.values_list("code", "name"))
         members = set(Member.objects.values_list("full_name", "birth_date", "citizen_id", "status"))
-        return orgs, members
+        member_rows = MemberRating.objects.values_list(
+            "member__citizen_id", "org__code", "year", "quarter", "score", "conditions", "level", "allowed_level"
+        )
+        org_ratings = set(
+            OrgRating.objects.values_list(
+                "org__code", "year", "quarter", "score", "level", "allowed_level", "exemplary", "justification"
+            )
+        )
+        member_ratings = {(*row[:5], json.dumps(row[5], sort_keys=True), *row[6:]) for row in member_rows}
+        periods = set(Period.objects.values_list("org__code", "year", "quarter", "regime", "status"))
+        return orgs, members, member_ratings, org_ratings, periods
 
     run_demo()
     first = snapshot()
@@ -140,5 +161,198 @@ def test_running_it_twice_gives_the_same_data_and_keeps_superusers() -> None:
     assert User.objects.filter(username="root").exists()
     assert User.objects.count() == 7
     assert AuditRecord.objects.count() == 1
+    assert first[2] and first[3]  # ratings are part of what repeats
     run_demo(seed=7)
-    assert snapshot() != first
+    assert snapshot()[1] != first[1] and snapshot()[2] != first[2]
+
+
+# The rating history -----------------------------------------------------------------------------------------
+
+QUARTERS = [(2025, 3), (2025, 4), (2026, 1), (2026, 2), (2026, 3)]  # QĐ 366 from 30/8/2025, ended by TODAY
+RANK = {HTXSNV: 1, HTTNV: 2, HTNV: 3, KHTNV: 4}
+
+
+def _events_by_member() -> dict[int, list[EventFact]]:
+    events: dict[int, list[EventFact]] = defaultdict(list)
+    for e in MemberEvent.objects.order_by("pk"):
+        events[e.member_id].append(
+            EventFact(kind=e.kind, on=e.on, org_id=e.org_id, ceremony_on=e.ceremony_on, seq=e.pk)
+        )
+    return events
+
+
+def test_ratings_cover_every_year_from_2018_and_the_quarters_of_qd366_with_published_periods() -> None:
+    output = run_demo()
+    assert "Xếp loại" in output
+    expected = [(year, YEAR) for year in range(RATINGS_FROM, 2027)] + QUARTERS
+    member_periods = set(MemberRating.objects.values_list("year", "quarter").distinct())
+    org_periods = set(OrgRating.objects.values_list("year", "quarter").distinct())
+    assert member_periods == org_periods == set(expected)
+    for year, quarter in expected:
+        code = regime_for(PeriodKey(year, quarter).end).code
+        assert set(MemberRating.objects.filter(year=year, quarter=quarter).values_list("regime", flat=True)) == {code}
+        assert set(OrgRating.objects.filter(year=year, quarter=quarter).values_list("regime", flat=True)) == {code}
+    assert regime_for(PeriodKey(2025, 3).end).code == "QD366"
+    province = Org.objects.get(kind=OrgKind.PROVINCE)
+    periods = {(p.year, p.quarter): p for p in Period.objects.all()}
+    assert set(periods) == set(expected)
+    for key, period in periods.items():
+        assert period.org == province and period.regime == regime_for(period.key.end).code
+        if key == (2026, YEAR):
+            assert period.status == PeriodStatus.OPEN and period.closed_at is None
+        else:
+            assert period.status == PeriodStatus.CLOSED and period.closed_at is not None
+            assert period.closed_at.date() > period.key.end
+    # Scores where the regime scores (QĐ 366), none where it goes by criteria.
+    for regime_code, scored in ((code, regime_by_code(code).scored) for code in {p.regime for p in periods.values()}):
+        rows = MemberRating.objects.filter(regime=regime_code)
+        assert not rows.filter(score__isnull=scored).exists(), regime_code
+        assert all(rows.values_list("conditions", flat=True)[:50]), regime_code
+    # Organisations rated: every grassroots organisation, sub-committee and cell that existed then.
+    for year in (2018, 2024, 2025):
+        end = date(year, 12, 31)
+        alive = Org.objects.filter(founded_on__lte=end).exclude(dissolved_on__lte=end)
+        last_kind: dict[int, str] = {}
+        for v in OrgVersion.objects.filter(org__in=alive, valid_from__lte=end).order_by("valid_from"):
+            last_kind[v.org_id] = v.kind
+        rateable = {org for org, kind in last_kind.items() if kind not in {OrgKind.UPPER, OrgKind.PROVINCE}}
+        rated = set(OrgRating.objects.filter(year=year, quarter=YEAR).values_list("org_id", flat=True))
+        assert rated == rateable, year
+
+
+def test_who_is_rated_follows_the_roll_and_the_exclusions_at_each_periods_end() -> None:
+    run_demo()
+    events = _events_by_member()
+    members = {m.pk: m for m in Member.objects.all()}
+    ratings: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    for member_id, org_id, year, quarter in MemberRating.objects.values_list("member_id", "org_id", "year", "quarter"):
+        ratings[(year, quarter)][member_id] = org_id
+    open_cells = set(MemberRating.objects.filter(year=2026, quarter=YEAR).values_list("org_id", flat=True))
+    for (year, quarter), rated in ratings.items():
+        key = PeriodKey(year, quarter)
+        regime = regime_for(key.end)
+        new_after = key.admitted_before_for_rating(regime.new_member_months)
+        # The queries' exclusions (exempt, suspended, admitted < 6 months): never rated.
+        excluded = (
+            members_of_period(Member.objects.all(), key)
+            .annotate(reason=exclusion_expr(key, regime))
+            .exclude(reason="")
+            .values_list("pk", flat=True)
+        )
+        assert not set(excluded) & set(rated), key
+        expected: dict[int, int] = {}
+        for pk in members:
+            state = derive_state([e for e in events[pk] if e.on <= key.end])
+            if (
+                state.status in ON_ROLL
+                and state.status not in {Status.EXEMPT, Status.SUSPENDED}
+                and state.org_id is not None
+                and state.admitted_on is not None
+                and state.admitted_on <= new_after
+            ):
+                expected[pk] = state.org_id
+        if key == PeriodKey(2026):
+            expected = {pk: cell for pk, cell in expected.items() if cell in open_cells}
+            # The open year is exactly what the grid's queries see: on the roll now, in the current cell.
+            counted = members_of_period(Member.objects.all(), key).annotate(reason=exclusion_expr(key, regime))
+            now = {pk: cell for pk, cell, reason in counted.values_list("pk", "current_org_id", "reason") if not reason}
+            assert {pk: now[pk] for pk in expected} == expected
+        assert rated == expected, key  # everyone on the roll and not excluded, in the cell they were in then
+    assert len(ratings[(2025, YEAR)]) > 300
+
+
+def test_ratings_store_what_the_rules_say_and_the_warnings_are_there() -> None:
+    run_demo()
+    overrides = {
+        code: rule_overrides(regime_by_code(code)) for code in set(Period.objects.values_list("regime", flat=True))
+    }
+
+    def check(subject: str, rating: MemberRating | OrgRating, below: Any) -> None:
+        row = RowInput(
+            0,
+            rating.score,
+            rating.conditions,
+            rating.proposed_level,
+            rating.level,
+            rating.exemplary,
+            rating.justification,
+        )
+        result = evaluate(regime_by_code(rating.regime), subject, row, overrides[rating.regime], below)  # type: ignore[arg-type]
+        assert not result.errors
+        assert (rating.allowed_level, rating.findings) == (result.allowed_level, result.findings), rating
+        if rating.level and rating.allowed_level and RANK[rating.level] < RANK[rating.allowed_level]:
+            assert rating.findings and rating.justification, rating  # a contradiction carries its reason
+
+    members = list(MemberRating.objects.order_by("pk"))
+    for member_rating in members[::13] + [r for r in members if r.justification or r.findings]:
+        check("member", member_rating, None)
+    orgs = list(OrgRating.objects.select_related("org").order_by("pk"))
+    for org_rating in orgs[::11] + [r for r in orgs if r.justification or r.findings]:
+        check("org", org_rating, subordinates_of(org_rating.org, org_rating.key))  # the app's own count, in SQL
+    # Warnings to show: decisions above the allowed level, with a justification, for members and organisations.
+    assert sum(1 for r in members if r.findings) >= 10
+    assert sum(1 for r in orgs if r.findings) >= 10
+    # Disciplined members are mostly failed where the regime makes discipline a trigger (QĐ 366).
+    disciplined = [r for r in members if r.regime == "QD366" and r.conditions.get("disciplined")]
+    assert disciplined and sum(r.level == KHTNV for r in disciplined) >= 0.6 * len(disciplined)
+    # Quota: kept by almost every grassroots organisation, breached by a handful (the quota warnings).
+    grassroots = {o.pk: o for o in Org.objects.filter(kind__in=GRASSROOTS_KINDS)}
+    cells = {o.pk: o for o in Org.objects.all()}
+    breaches = kept = 0
+    for year, quarter in set(MemberRating.objects.values_list("year", "quarter").distinct()):
+        regime = regime_for(PeriodKey(year, quarter).end)
+        quota = regime.quota("member", overrides[regime.code])
+        assert quota is not None
+        counts: dict[int, Counter[str]] = defaultdict(Counter)
+        for org_id, level in MemberRating.objects.filter(year=year, quarter=quarter).values_list("org_id", "level"):
+            top = next(int(pk) for pk in cells[org_id].path.strip("/").split("/") if int(pk) in grassroots)
+            counts[top][level] += 1
+        for by_level in counts.values():
+            exceeded = quota_check(quota, by_level)[4]
+            breaches, kept = breaches + exceeded, kept + (not exceeded)
+    assert 1 <= breaches <= 0.15 * (breaches + kept)
+
+
+def test_distributions_are_realistic() -> None:
+    # Big enough for the quota: with 400 members spread over 500 cells no group can have an excellent member.
+    run_demo(members=4000)
+    for model, bands in (
+        (MemberRating, {HTXSNV: (0.10, 0.18), HTTNV: (0.68, 0.86), HTNV: (0.03, 0.12), KHTNV: (0.0, 0.03)}),
+        (OrgRating, {HTXSNV: (0.05, 0.16), HTTNV: (0.68, 0.88), HTNV: (0.04, 0.15), KHTNV: (0.0, 0.03)}),
+    ):
+        for years in ((2018, 2019, 2020, 2021, 2022), (2023, 2024), (2025,)):
+            counts = Counter(model.objects.filter(year__in=years, quarter=YEAR).values_list("level", flat=True))
+            total = sum(counts.values())
+            shares = {level: counts[level] / total for level in bands}
+            for level, (low, high) in bands.items():
+                assert low <= shares[level] <= high, (model.__name__, years, shares)
+    stored = MemberRating.objects.filter(year=2025, quarter=YEAR).values_list("score", flat=True)
+    scores = [float(s) for s in stored if s is not None]
+    assert len(scores) == len(stored)
+    assert 75 < sum(scores) / len(scores) < 90 and min(scores) >= 0 and max(scores) <= 100
+    assert all(Decimal(str(s)) * 2 == int(Decimal(str(s)) * 2) for s in scores)  # half points
+
+
+def test_the_open_year_is_half_rated_and_the_bithu_cell_waits() -> None:
+    run_demo()
+    bithu = User.objects.get(username="bithu").scope
+    assert bithu is not None
+    assert not MemberRating.objects.filter(org=bithu, year=2026, quarter=YEAR).exists()
+    assert not OrgRating.objects.filter(org=bithu, year=2026, quarter=YEAR).exists()
+    assert MemberRating.objects.filter(org=bithu, year=2025, quarter=YEAR).exists()
+    assert MemberRating.objects.filter(org=bithu, year=2026, quarter=3).exists()
+    live_cells = Org.objects.filter(kind__in=CELL_KINDS, dissolved_on=None, members__isnull=False).distinct().count()
+    rated_cells = MemberRating.objects.filter(year=2026, quarter=YEAR).values("org").distinct().count()
+    assert 0.3 < rated_cells / live_cells < 0.7
+    key = PeriodKey(2026)
+    to_rate = (
+        members_of_period(Member.objects.all(), key)
+        .annotate(reason=exclusion_expr(key, regime_for(key.end)))
+        .filter(reason="")
+        .count()
+    )
+    rated = MemberRating.objects.filter(year=2026, quarter=YEAR).count()
+    assert 0.3 * to_rate < rated < 0.7 * to_rate  # the "not yet rated" count is real
+    # Grassroots organisations and sub-committees wait for their cells in the open year.
+    assert not OrgRating.objects.filter(year=2026, quarter=YEAR).exclude(org__kind__in=CELL_KINDS).exists()
+    assert OrgRating.objects.filter(year=2026, quarter=YEAR).exists()

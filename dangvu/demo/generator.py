@@ -23,7 +23,9 @@ from dangvu.accounts.models import Role, User
 from dangvu.audit.models import Action, AuditRecord
 from dangvu.audit.services import audit_record
 from dangvu.demo.people import MemberPlanner, PlannedMember
+from dangvu.demo.ratings import RatingSummary, write_ratings
 from dangvu.demo.tree import PROVINCE_NAME, OrgPlan, plan_tree
+from dangvu.evaluations.models import MemberRating, OrgRating, Period
 from dangvu.lib.collation import name_sort_key
 from dangvu.lib.text import fold
 from dangvu.members.checks import RecordFacts, check_record
@@ -55,16 +57,19 @@ class DemoSummary:
     members: int = 0
     events: int = 0
     seconds: float = 0.0
+    rating_seconds: float = 0.0
+    ratings: RatingSummary | None = None
     by_status: dict[str, int] = field(default_factory=dict)
     accounts: list[DemoAccount] = field(default_factory=list)
 
 
 def demo_reset() -> None:
-    """Empty the domain tables: organisations, members, events, the audit trail, every account that is not
-    a superuser, and all sessions. Superusers are kept, without scope or member link."""
+    """Empty the domain tables: evaluation periods and ratings, organisations, members, events, the audit
+    trail, every account that is not a superuser, and all sessions. Superusers are kept, without scope or
+    member link. (The rule settings of the evaluation are configuration and stay.)"""
     User.objects.update(scope=None, member=None)
     with connection.cursor() as cursor:
-        for model in (AuditRecord, MemberEvent, Member, OrgVersion, Org):
+        for model in (MemberRating, OrgRating, Period, AuditRecord, MemberEvent, Member, OrgVersion, Org):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
     User.objects.filter(is_superuser=False).delete()
     Session.objects.all().delete()
@@ -220,8 +225,11 @@ def _write_accounts(
     return [DemoAccount(username, role, scope.name, name) for username, role, scope, name, _ in specs]
 
 
-def demo_load(*, members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED, today: date | None = None) -> DemoSummary:
-    """Replace the domain data with the demo province. Same seed and day, same data."""
+def demo_load(
+    *, members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED, today: date | None = None, ratings: bool = True
+) -> DemoSummary:
+    """Replace the domain data with the demo province and, unless `ratings` is false, its rating history
+    (`ratings.write_ratings`). Same seed and day, same data."""
     started = time.perf_counter()
     today = today or timezone.localdate()
     rng = random.Random(seed)
@@ -254,12 +262,32 @@ def demo_load(*, members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED, today
         )
         for row in rows:
             summary.by_status[row.status] = summary.by_status.get(row.status, 0) + 1
+        if ratings:
+            rating_started = time.perf_counter()
+            summary.ratings = write_ratings(
+                plans=plans,
+                planned=planned,
+                orgs=orgs,
+                member_pks=[row.pk for row in rows],
+                province=orgs[0],
+                pinned_cell=cell_plan.index,
+                seed=seed,
+                today=today,
+            )
+            summary.rating_seconds = time.perf_counter() - rating_started
         audit_record(
             actor=None,
             action=Action.LOAD,
             target_type="demo",
             note=f"Dữ liệu mẫu tỉnh {PROVINCE_NAME}: {summary.members} đảng viên, {summary.orgs} tổ chức (seed {seed})",
-            changes={"seed": seed, "members": summary.members, "orgs": summary.orgs, "events": event_count},
+            changes={
+                "seed": seed,
+                "members": summary.members,
+                "orgs": summary.orgs,
+                "events": event_count,
+                "member_ratings": summary.ratings.member_ratings if summary.ratings else 0,
+                "org_ratings": summary.ratings.org_ratings if summary.ratings else 0,
+            },
         )
     summary.seconds = time.perf_counter() - started
     return summary

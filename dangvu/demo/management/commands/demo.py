@@ -9,7 +9,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangvu.accounts.models import Role
 from dangvu.demo.generator import DEFAULT_MEMBERS, DEFAULT_SEED, DEMO_PASSWORD, DEMO_URL, DemoSummary, demo_load
+from dangvu.evaluations.regimes.base import HTNV, HTTNV, HTXSNV, KHTNV
 from dangvu.members.lifecycle import Status
+
+LEVELS = (HTXSNV, HTTNV, HTNV, KHTNV)
 
 
 def _n(value: int) -> str:
@@ -28,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--today", type=date.fromisoformat, default=None, help="Ngày hiện tại giả định, YYYY-MM-DD (để thử)."
         )
+        parser.add_argument(
+            "--no-ratings",
+            action="store_true",
+            help="Không nạp lịch sử đánh giá, xếp loại (kỳ đánh giá, xếp loại đảng viên và tổ chức đảng).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["members"] < 0:
@@ -38,7 +46,12 @@ class Command(BaseCommand):
                 "không phải superuser, rồi nạp dữ liệu mẫu…"
             )
         )
-        summary = demo_load(members=options["members"], seed=options["seed"], today=options["today"])
+        summary = demo_load(
+            members=options["members"],
+            seed=options["seed"],
+            today=options["today"],
+            ratings=not options["no_ratings"],
+        )
         self._report(summary)
 
     def _report(self, summary: DemoSummary) -> None:
@@ -55,7 +68,32 @@ class Command(BaseCommand):
             for status, count in sorted(summary.by_status.items(), key=lambda item: -item[1])
         )
         write(f"Tình trạng: {statuses}.")
+        if summary.ratings is not None:
+            self._report_ratings(summary)
         write("")
         write(f"Mở {DEMO_URL} và đăng nhập (mật khẩu chung: {DEMO_PASSWORD}):")
         for account in summary.accounts:
             write(f"  {account.username:<9} {Role(account.role).label:<20} phạm vi: {account.scope}")
+
+    def _report_ratings(self, summary: DemoSummary) -> None:
+        ratings = summary.ratings
+        assert ratings is not None
+        write = self.stdout.write
+        write(
+            f"Xếp loại ({summary.rating_seconds:.1f} giây): {_n(ratings.member_ratings)} lượt đảng viên, "
+            f"{_n(ratings.org_ratings)} lượt tổ chức đảng; mỗi kỳ (HTXSNV/HTTNV/HTNV/KHTNV):"
+        )
+        for period in ratings.periods:
+            members = "/".join(_n(period.members[code]) for code in LEVELS)
+            orgs = "/".join(_n(period.orgs[code]) for code in LEVELS)
+            state = "đã công bố" if period.closed else "đang đánh giá"
+            write(
+                f"  {period.label:<11} {period.regime:<6} {state:<13} đảng viên {members:<24} tổ chức {orgs:<16}"
+                f" vượt tỷ lệ {period.quota_breaches}, cao hơn mức cho phép {period.contradictions}"
+            )
+        if ratings.missing_regimes:
+            write(
+                self.style.WARNING(
+                    "Chưa có quy định đánh giá cho: " + ", ".join(ratings.missing_regimes) + " (bỏ qua các kỳ này)."
+                )
+            )
