@@ -1,8 +1,10 @@
-"""Time `dangvu demo` (15,000 members by default) on the database DATABASE_URL names.
+"""Time `dangvu demo` (15,000 members by default) on the database DATABASE_URL names, with and without
+the rating history.
 
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python bench/demo_load.py [members] [runs]
 
-Migrates the database first; every run replaces the data (the second run includes the reset).
+Migrates the database first; every run replaces the data (the second run includes the reset). Each run
+loads with ratings, then once more without them, and prints both times and the part spent on ratings.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ from __future__ import annotations
 import os
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TODAY = date(2026, 11, 23)  # the demo's "today": the year-end rating of 2026 in progress
 
 
 def main() -> None:
@@ -31,13 +36,21 @@ def main() -> None:
     from dangvu.demo.generator import demo_load
 
     for run in range(1, runs + 1):
-        started = time.perf_counter()
-        summary = demo_load(members=members)
-        elapsed = time.perf_counter() - started
-        print(
-            f"{connection.vendor} run {run}: {summary.members} members, {summary.orgs} orgs, "
-            f"{summary.events} events in {elapsed:.1f} s"
-        )
+        for ratings in (True, False):
+            started = time.perf_counter()
+            summary = demo_load(members=members, today=TODAY, ratings=ratings)
+            elapsed = time.perf_counter() - started
+            detail = ""
+            if summary.ratings is not None:
+                detail = (
+                    f", {summary.ratings.member_ratings} member and {summary.ratings.org_ratings} org ratings"
+                    f" in {len(summary.ratings.periods)} periods ({summary.rating_seconds:.1f} s of it)"
+                )
+            print(
+                f"{connection.vendor} run {run} {'with' if ratings else 'without'} ratings: {summary.members} members,"
+                f" {summary.orgs} orgs, {summary.events} events{detail} in {elapsed:.1f} s"
+            )
+    demo_load(members=members, today=TODAY)  # leave the full demo in place
 
 
 if __name__ == "__main__":
