@@ -26,7 +26,7 @@ from dangvu.evaluations.regimes.base import HTNV, HTTNV, HTXSNV, KHTNV, quota_ch
 from dangvu.evaluations.services import RowInput, evaluate, rule_overrides, subordinates_of
 from dangvu.lib.collation import name_sort_key
 from dangvu.lib.text import fold
-from dangvu.members.lifecycle import ON_ROLL, EventFact, Status, derive_state
+from dangvu.members.lifecycle import EventFact, derive_state
 from dangvu.members.models import Member, MemberEvent
 from dangvu.orgs.kinds import ALLOWED_CHILDREN, CELL_KINDS, GRASSROOTS_KINDS, ROOT_KINDS, OrgKind
 from dangvu.orgs.models import Org, OrgVersion
@@ -172,15 +172,6 @@ QUARTERS = [(2025, 3), (2025, 4), (2026, 1), (2026, 2), (2026, 3)]  # QĐ 366 fr
 RANK = {HTXSNV: 1, HTTNV: 2, HTNV: 3, KHTNV: 4}
 
 
-def _events_by_member() -> dict[int, list[EventFact]]:
-    events: dict[int, list[EventFact]] = defaultdict(list)
-    for e in MemberEvent.objects.order_by("pk"):
-        events[e.member_id].append(
-            EventFact(kind=e.kind, on=e.on, org_id=e.org_id, ceremony_on=e.ceremony_on, seq=e.pk)
-        )
-    return events
-
-
 def test_ratings_cover_every_year_from_2018_and_the_quarters_of_qd366_with_published_periods() -> None:
     output = run_demo()
     assert "Xếp loại" in output
@@ -220,45 +211,31 @@ def test_ratings_cover_every_year_from_2018_and_the_quarters_of_qd366_with_publi
         assert rated == rateable, year
 
 
-def test_who_is_rated_follows_the_roll_and_the_exclusions_at_each_periods_end() -> None:
+def _existed(org: Org, day: date) -> bool:
+    return org.founded_on is not None and org.founded_on <= day and (org.dissolved_on is None or org.dissolved_on > day)
+
+
+def test_who_is_rated_is_what_the_period_queries_say() -> None:
     run_demo()
-    events = _events_by_member()
-    members = {m.pk: m for m in Member.objects.all()}
     ratings: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
     for member_id, org_id, year, quarter in MemberRating.objects.values_list("member_id", "org_id", "year", "quarter"):
         ratings[(year, quarter)][member_id] = org_id
     open_cells = set(MemberRating.objects.filter(year=2026, quarter=YEAR).values_list("org_id", flat=True))
+    orgs = {o.pk: o for o in Org.objects.all()}
     for (year, quarter), rated in ratings.items():
         key = PeriodKey(year, quarter)
         regime = regime_for(key.end)
-        new_after = key.admitted_before_for_rating(regime.new_member_months)
-        # The queries' exclusions (exempt, suspended, admitted < 6 months): never rated.
-        excluded = (
-            members_of_period(Member.objects.all(), key)
-            .annotate(reason=exclusion_expr(key, regime))
-            .exclude(reason="")
-            .values_list("pk", flat=True)
-        )
-        assert not set(excluded) & set(rated), key
-        expected: dict[int, int] = {}
-        for pk in members:
-            state = derive_state([e for e in events[pk] if e.on <= key.end])
-            if (
-                state.status in ON_ROLL
-                and state.status not in {Status.EXEMPT, Status.SUSPENDED}
-                and state.org_id is not None
-                and state.admitted_on is not None
-                and state.admitted_on <= new_after
-            ):
-                expected[pk] = state.org_id
+        counted = members_of_period(Member.objects.all(), key).annotate(reason=exclusion_expr(key, regime))
+        reasons = {pk: (cell, reason) for pk, cell, reason in counted.values_list("pk", "current_org_id", "reason")}
+        assert not {pk for pk, (_, reason) in reasons.items() if reason} & set(rated), key  # excluded: never rated
+        expected = {pk: cell for pk, (cell, reason) in reasons.items() if not reason and _existed(orgs[cell], key.end)}
         if key == PeriodKey(2026):
             expected = {pk: cell for pk, cell in expected.items() if cell in open_cells}
-            # The open year is exactly what the grid's queries see: on the roll now, in the current cell.
-            counted = members_of_period(Member.objects.all(), key).annotate(reason=exclusion_expr(key, regime))
-            now = {pk: cell for pk, cell, reason in counted.values_list("pk", "current_org_id", "reason") if not reason}
-            assert {pk: now[pk] for pk in expected} == expected
-        assert rated == expected, key  # everyone on the roll and not excluded, in the cell they were in then
+        assert rated == expected, key  # everyone to be rated, in the cell the queries count them in
     assert len(ratings[(2025, YEAR)]) > 300
+    # Members of cells founded with the new communes (07/2025) are not rated before, in a cell that did not exist.
+    new_cells = {pk for pk, o in orgs.items() if not _existed(o, date(2025, 6, 30)) and o.kind in CELL_KINDS}
+    assert new_cells and not MemberRating.objects.filter(org__in=new_cells, year__lt=2025).exists()
 
 
 def test_ratings_store_what_the_rules_say_and_the_warnings_are_there() -> None:

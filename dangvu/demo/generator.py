@@ -268,7 +268,7 @@ def demo_load(
                 plans=plans,
                 planned=planned,
                 orgs=orgs,
-                member_pks=[row.pk for row in rows],
+                members=rows,
                 province=orgs[0],
                 pinned_cell=cell_plan.index,
                 seed=seed,

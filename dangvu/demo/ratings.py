@@ -5,10 +5,11 @@ Planned in Python from the generated plan (the tree and the members' timelines),
 published `Period`; the current year is open and about half of its grassroots organisations are rated
 (never the cell of the `bithu` account, so a demo user can try the grid).
 
-Who is rated follows `queries.members_of_period` / `exclusion_expr`, replayed on each member's events
-up to the period's end (`lifecycle.derive_state`): on the roll then, not exempt, not suspended, admitted
-at least `regime.new_member_months` before the end; rated in the cell they belonged to then. For the
-open year this is exactly what the queries compute from the stored members.
+Who is rated is what `queries.members_of_period` and `exclusion_expr` compute from the stored members
+(here in Python over the same fields, for speed): on the roll at the period's end (or left after it), not
+exempt or suspended by then, admitted at least `regime.new_member_months` before the end; rated in their
+current cell, as those queries count them until the membership history exists. A member whose current
+cell did not exist at the period's end is left unrated (the reports show them as not yet rated).
 
 Each row stores what `services.evaluate` returns for it (allowed level and findings). An organisation's
 `Subordinates` are counted here from the planned rows exactly as `services.subordinates_of` counts them
@@ -42,7 +43,8 @@ from dangvu.evaluations.periods import YEAR, PeriodKey
 from dangvu.evaluations.regimes import regime_for
 from dangvu.evaluations.regimes.base import Condition, LevelDef, QuotaRule, RatingInput, Regime, Subject, Subordinates
 from dangvu.evaluations.services import RowInput, evaluate, rule_overrides
-from dangvu.members.lifecycle import ON_ROLL, EventFact, MemberState, Status, derive_state, ordered
+from dangvu.members.lifecycle import ON_ROLL, Status
+from dangvu.members.models import Member
 from dangvu.orgs.kinds import GRASSROOTS_KINDS, OrgKind
 from dangvu.orgs.models import Org
 
@@ -449,35 +451,12 @@ class World:
         self.org_quality = [latent.gauss(0, 1) for _ in plans]
         self.member_quality = [latent.gauss(0, 1) for _ in planned]
         self._recipes: dict[tuple[str, str], Recipes] = {}
-        self._facts = [self._events(i, m) for i, m in enumerate(planned)]
 
     def recipes(self, regime: Regime, subject: Subject, overrides: Mapping[str, Any]) -> Recipes:
         key = (regime.code, subject)
         if key not in self._recipes:
             self._recipes[key] = Recipes(regime, subject, overrides)
         return self._recipes[key]
-
-    @staticmethod
-    def _events(number: int, member: PlannedMember) -> list[EventFact]:
-        facts = [
-            EventFact(kind=e.kind, on=e.on, org_id=e.org, ceremony_on=e.ceremony_on, seq=n)
-            for n, e in enumerate(member.events)
-        ]
-        return ordered(facts)
-
-    def states_at(self, ends: Sequence[date]) -> list[list[MemberState]]:
-        """Each member's state (org_id = tree index) at each of the ascending days `ends`."""
-        result: list[list[MemberState]] = []
-        for facts in self._facts:
-            states: list[MemberState] = []
-            seen, state = -1, MemberState()
-            for end in ends:
-                upto = sum(1 for f in facts if f.on <= end)
-                if upto != seen:
-                    state, seen = derive_state(facts[:upto]), upto
-                states.append(state)
-            result.append(states)
-        return result
 
     def exists(self, index: int, day: date) -> str | None:
         """The organisation's kind on `day`, or None when it did not exist then."""
@@ -491,13 +470,16 @@ class World:
         return kind
 
 
-def rated_member(state: MemberState, key: PeriodKey, regime: Regime) -> bool:
-    """On the roll at the period's end and not excluded (exempt, suspended, admitted less than N months)."""
-    if state.status not in ON_ROLL or state.org_id is None or state.admitted_on is None:
+def rated_member(member: Member, key: PeriodKey, regime: Regime) -> bool:
+    """`members_of_period` and an empty `exclusion_expr`, on one stored member."""
+    end, since = key.end, member.status_since
+    if member.admitted_on is None or member.admitted_on > end:
         return False
-    if state.status in {Status.EXEMPT, Status.SUSPENDED}:
+    if member.status not in ON_ROLL and not (since is not None and since > end):
         return False
-    return state.admitted_on <= key.admitted_before_for_rating(regime.new_member_months)
+    if member.status in {Status.EXEMPT, Status.SUSPENDED} and since is not None and since <= end:
+        return False
+    return member.admitted_on <= key.admitted_before_for_rating(regime.new_member_months)
 
 
 # Writing -----------------------------------------------------------------------------------------------
@@ -508,7 +490,7 @@ def write_ratings(
     plans: list[OrgPlan],
     planned: list[PlannedMember],
     orgs: Mapping[int, Org],
-    member_pks: Sequence[int],
+    members: Sequence[Member],
     province: Org,
     pinned_cell: int,
     seed: int,
@@ -520,9 +502,8 @@ def write_ratings(
     if not periods:
         return summary
     world = World(plans, planned, seed, pinned_cell)
-    ends = sorted({p.key.end for p in periods})
-    states = world.states_at(ends)
-    end_index = {end: n for n, end in enumerate(ends)}
+    index_of = {org.pk: index for index, org in orgs.items()}
+    cells = [index_of.get(member.current_org_id) if member.current_org_id else None for member in members]
     overrides_by_regime: dict[str, Mapping[str, Any]] = {}
     member_batch: list[MemberRating] = []
     org_batch: list[OrgRating] = []
@@ -532,13 +513,13 @@ def write_ratings(
         if regime.code not in overrides_by_regime:
             overrides_by_regime[regime.code] = rule_overrides(regime)
         rater = PeriodRater(world, period, overrides_by_regime[regime.code])
-        member_rows, org_rows, disciplined = _rows(world, period, states, end_index[key.end])
+        member_rows, org_rows, disciplined = _rows(world, period, members, cells)
         rater.rate_members(member_rows, disciplined)
         rater.rate_orgs(org_rows, member_rows)
         for row in member_rows:
             member_batch.append(
                 MemberRating(
-                    member_id=member_pks[row.subject],
+                    member_id=members[row.subject].pk,
                     org_id=orgs[row.cell].pk,
                     **_fields(key, regime, row),
                 )
@@ -561,7 +542,7 @@ def write_ratings(
 
 
 def _rows(
-    world: World, period: DemoPeriod, states: list[list[MemberState]], at: int
+    world: World, period: DemoPeriod, stored: Sequence[Member], cells: Sequence[int | None]
 ) -> tuple[list[Row], list[Row], set[int]]:
     key, regime = period.key, period.regime
     end = key.end
@@ -583,10 +564,9 @@ def _rows(
     for number in range(len(world.planned)):
         year_noise, in_trouble, bad_quarter = noise.gauss(0, 1), noise.random(), noise.randint(1, 4)
         period_noise = 0.7 * year_noise + 0.71 * fresh.gauss(0, 1) if quarterly else year_noise
-        state = states[number][at]
-        if not rated_member(state, key, regime) or state.org_id is None:
+        cell = cells[number]
+        if cell is None or not rated_member(stored[number], key, regime):
             continue
-        cell = state.org_id
         if kinds.get(cell) not in RATED_KINDS or (cells_open is not None and cell not in cells_open):
             continue
         if in_trouble < DISCIPLINED_SHARE and (not quarterly or key.quarter == bad_quarter):
