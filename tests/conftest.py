@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.browser_support import browser, live_world, page  # noqa: F401  (browser fixtures)
 from tests.factories import World, build_world
 
 

@@ -16,30 +16,27 @@ import pytest
 import time_machine
 
 from dangvu.evaluations.models import MemberRating, Period, PeriodStatus
+from tests.browser_support import BROWSER, log_in, shot
 from tests.factories import World
-from tests.test_browser import CHROMIUM, browser, live_world, log_in, page, shot  # noqa: F401
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not __import__("pathlib").Path(CHROMIUM).exists(), reason=f"Không có Chromium tại {CHROMIUM}"),
-]
+pytestmark = BROWSER
 
 TODAY = datetime(2026, 1, 10, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 @pytest.fixture
-def frozen(live_world: World, settings) -> Iterator[None]:  # noqa: F811
+def frozen(live_world: World, settings) -> Iterator[None]:
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
     settings.CSRF_COOKIE_AGE = None
     with time_machine.travel(TODAY, tick=True):
         yield
 
 
-def focused_label(page) -> str:  # noqa: F811
+def focused_label(page) -> str:
     return page.evaluate("document.activeElement && document.activeElement.getAttribute('aria-label') || ''")
 
 
-def tab_to(page, label: str, limit: int = 25) -> None:  # noqa: F811
+def tab_to(page, label: str, limit: int = 25) -> None:
     """Press Tab until the element labelled `label` has the focus."""
     for _ in range(limit):
         if focused_label(page) == label:
@@ -48,7 +45,7 @@ def tab_to(page, label: str, limit: int = 25) -> None:  # noqa: F811
     raise AssertionError(f"Tab never reached “{label}” (at “{focused_label(page)}”)")
 
 
-def test_a_secretary_rates_her_cell_with_the_keyboard_and_publishes(page, live_server, frozen) -> None:  # noqa: F811
+def test_a_secretary_rates_her_cell_with_the_keyboard_and_publishes(page, live_server, frozen) -> None:
     from playwright.sync_api import expect
 
     log_in(page, live_server, "secretary")
@@ -139,14 +136,23 @@ def test_a_secretary_rates_her_cell_with_the_keyboard_and_publishes(page, live_s
     assert ratings["Trần Thị Bình"].justification == "Có sáng kiến được tỉnh công nhận"
     assert Period.objects.get().status == PeriodStatus.CLOSED
 
+    # The report of the published year draws its charts from these ratings.
+    page.goto(f"{live_server.url}/bao-cao/xep-loai/?nam=2025&quy=0")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    charts = page.locator("svg.chart[role=img]")
+    expect(charts.first).to_be_visible()
+    assert charts.count() >= 2
+    expect(page.locator("textarea")).to_contain_text("2 đảng viên hoàn thành xuất sắc nhiệm vụ")
+    shot(page, "16-bao-cao-bieu-do")
 
-def live_world_cell_pk(page) -> int:  # noqa: F811
+
+def live_world_cell_pk(page) -> int:
     from dangvu.orgs.models import Org
 
     return Org.objects.get(code="X01-01-01").pk
 
 
-def test_the_grid_scrolls_inside_its_box_on_a_phone(browser, live_server, frozen) -> None:  # noqa: F811
+def test_the_grid_scrolls_inside_its_box_on_a_phone(browser, live_server, frozen) -> None:
     from dangvu.evaluations.services import period_open
     from dangvu.orgs.models import Org
 
