@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "dangvu.members",
     "dangvu.evaluations",
     "dangvu.reports",
+    "dangvu.exchange",
+    "dangvu.api",
     "dangvu.demo",
 ]
 

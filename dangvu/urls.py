@@ -9,5 +9,7 @@ urlpatterns = [
     path("dang-vien/", include("dangvu.members.urls")),
     path("danh-gia/", include("dangvu.evaluations.urls")),
     path("bao-cao/", include("dangvu.reports.urls")),
+    path("nhap-xuat/", include("dangvu.exchange.urls")),
+    path("api/", include("dangvu.api.urls")),
     path("nhat-ky/", include("dangvu.audit.urls")),
 ]
