@@ -1,0 +1,397 @@
+"""Reading import files: .xlsx, .xls and .csv streamed row by row, the header row found, cells normalised.
+
+Pure (no ORM, no request): the import pipeline calls `open_table` and iterates `Table.rows`. The format is
+detected by content, never by the file name. Legacy TCVN3/VNI text is converted per cell and reported.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dangvu.lib.legacy_vn import detect_and_convert
+from dangvu.lib.text import clean, fold
+
+HEADER_SEARCH_ROWS = 30
+_SNIFF_BYTES = 64 * 1024
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Binary formats people upload by mistake; anything else that is not text is refused as well.
+_BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"\x1f\x8b", b"7z\xbc\xaf", b"BM")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A cell whose text was converted from a legacy encoding."""
+
+    column: str
+    original: str
+    converted: str
+    encoding: str
+
+
+@dataclass
+class SheetRow:
+    number: int
+    values: dict[str, object]
+    conversions: list[Conversion]
+    number_formats: dict[str, str]
+
+
+@dataclass
+class Table:
+    header_row: int
+    columns: dict[str, str]
+    ignored_headers: list[str]
+    rows: Iterator[SheetRow]
+    total_rows: int | None
+
+    def close(self) -> None:
+        """Release the file early; iterating `rows` to the end closes it as well."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+
+
+class ReadError(Exception):
+    """A whole-file problem; `message` is Vietnamese, `code` stable."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+EMPTY = "Tệp rỗng, không có dữ liệu."
+WRONG_TYPE = "Tệp {name}không phải bảng tính Excel (.xlsx, .xls) hay CSV."
+CORRUPT = (
+    "Tệp {name}bị hỏng hoặc không đọc được hết (có thể tải lên chưa xong). Hãy mở bằng Excel, lưu lại rồi thử lại."
+)
+NO_HEADER = "Không tìm thấy dòng tiêu đề trong {rows} dòng đầu. Cần các cột: {headers}."
+MISSING_COLUMN = "Thiếu cột bắt buộc: {headers}."
+DUPLICATE_COLUMN = "Cột “{header}” xuất hiện hai lần (ở “{first}” và “{second}”)."
+NO_SHEET = "Bảng tính không có trang nào chứa dữ liệu."
+
+# A raw cell: its value as the reader gave it, and the Excel number format where known.
+_Raw = tuple[object, str | None]
+
+
+def open_table(path: Path, specs: Sequence[ColumnSpec], *, filename: str = "") -> Table:
+    """Open an import file, find its header row and return its data rows as a stream."""
+    path = Path(path)
+    name = f"“{filename}” " if filename else ""
+    kind = _detect_format(path, name)
+    if kind == "xlsx":
+        source, total, closer = _xlsx_source(path, name)
+    elif kind == "xls":
+        source, total, closer = _xls_source(path, name)
+    else:
+        source, total, closer = _csv_source(path, name)
+    try:
+        header_number, header_cells = _find_header(source, specs)
+        columns, positions, ignored = _match_columns(header_cells, specs)
+    except BaseException:
+        closer()
+        raise
+    if total is not None:
+        total = max(total - header_number, 0)
+    rows = _data_rows(source, positions, columns, closer)
+    return Table(header_row=header_number, columns=columns, ignored_headers=ignored, rows=rows, total_rows=total)
+
+
+# --- format detection -------------------------------------------------------------------------------------
+
+
+def _detect_format(path: Path, name: str) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise ReadError("empty", EMPTY)
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise ReadError("corrupt", CORRUPT.format(name=name)) from exc
+        if "xl/workbook.xml" in names or ("[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)):
+            return "xlsx"
+        raise ReadError("wrong_type", WRONG_TYPE.format(name=name))
+    if head.startswith(_OLE2_MAGIC):
+        return "xls"
+    if head.startswith(_BINARY_MAGICS) or _looks_binary(head):
+        raise ReadError("wrong_type", WRONG_TYPE.format(name=name))
+    return "csv"
+
+
+def _looks_binary(head: bytes) -> bool:
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 13))
+    return controls > len(head) // 100
+
+
+# --- sources: iterators of (row number, raw cells) --------------------------------------------------------
+
+
+def _xlsx_source(path: Path, name: str) -> tuple[Iterator[tuple[int, list[_Raw]]], int | None, Any]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds (KeyError, XML errors, zip errors) on a broken file
+        raise ReadError("corrupt", CORRUPT.format(name=name)) from exc
+
+    def rows() -> Iterator[tuple[int, list[_Raw]]]:
+        try:
+            for sheet in workbook.worksheets:
+                found = False
+                for number, cells in enumerate(sheet.iter_rows(), start=1):
+                    raw = [(cell.value, getattr(cell, "number_format", None)) for cell in cells]
+                    if not found and all(_is_empty(value) for value, _ in raw):
+                        continue
+                    found = True
+                    row_number = getattr(cells[0], "row", None) if cells else None
+                    yield (row_number or number), raw
+                if found:
+                    return
+        except ReadError:
+            raise
+        except Exception as exc:
+            raise ReadError("corrupt", CORRUPT.format(name=name)) from exc
+
+    total: int | None = None
+    try:
+        first = workbook.worksheets[0]
+        dimension = first.max_row if first.max_row and first.max_row > 1 else None
+        total = dimension
+    except Exception:
+        total = None
+    return rows(), total, workbook.close
+
+
+def _xls_source(path: Path, name: str) -> tuple[Iterator[tuple[int, list[_Raw]]], int | None, Any]:
+    import python_calamine
+
+    try:
+        workbook = python_calamine.load_workbook(str(path))
+    except Exception as exc:
+        raise ReadError("corrupt", CORRUPT.format(name=name)) from exc
+
+    def rows() -> Iterator[tuple[int, list[_Raw]]]:
+        try:
+            for sheet_name in workbook.sheet_names:
+                sheet = workbook.get_sheet_by_name(sheet_name)
+                start = sheet.start[0] if sheet.start else 0
+                found = False
+                for offset, values in enumerate(sheet.iter_rows()):
+                    raw: list[_Raw] = [(value, None) for value in values]
+                    if not found and all(_is_empty(value) for value, _ in raw):
+                        continue
+                    found = True
+                    yield start + offset + 1, raw
+                if found:
+                    return
+        except ReadError:
+            raise
+        except Exception as exc:
+            raise ReadError("corrupt", CORRUPT.format(name=name)) from exc
+
+    def close() -> None:
+        closer = getattr(workbook, "close", None)
+        if closer is not None:
+            closer()
+
+    return rows(), None, close
+
+
+def _csv_source(path: Path, name: str) -> tuple[Iterator[tuple[int, list[_Raw]]], int | None, Any]:
+    encoding = _csv_encoding(path)
+    with path.open("rb") as handle:
+        sample = handle.read(_SNIFF_BYTES)
+    sample_text = sample.decode("latin-1")
+    delimiter = _sniff_delimiter(sample_text)
+    handle_text = path.open("r", encoding="latin-1", newline="")
+    decode = _utf8_cell if encoding == "utf-8" else _cp1258_cell
+
+    def rows() -> Iterator[tuple[int, list[_Raw]]]:
+        # Read as Latin-1 (one char per byte, never fails) so the CSV parser sees the raw bytes; each cell is
+        # then decoded on its own: the delimiters and quotes are ASCII in every encoding we accept.
+        try:
+            reader = csv.reader(handle_text, delimiter=delimiter)
+            first = True
+            for values in reader:
+                if first and values and values[0].startswith("\xef\xbb\xbf"):
+                    values[0] = values[0][3:]
+                first = False
+                yield reader.line_num, [(decode(value), None) for value in values]
+        except csv.Error as exc:
+            raise ReadError("corrupt", CORRUPT.format(name=name)) from exc
+        finally:
+            handle_text.close()
+
+    return rows(), None, handle_text.close
+
+
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 when the whole file decodes as UTF-8 (a streaming pass), else Windows-1258."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1258"
+    return "utf-8"
+
+
+def _utf8_cell(raw: str) -> str:
+    return raw.encode("latin-1").decode("utf-8")
+
+
+def _cp1258_cell(raw: str) -> str:
+    # cp1258 writes tones as combining marks after the letter; clean() later makes it NFC.
+    return raw.encode("latin-1").decode("cp1258", errors="replace")
+
+
+def _sniff_delimiter(sample: str) -> str:
+    lines = [line for line in sample.splitlines()[:30] if line.strip()]
+    if not lines:
+        return ","
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t").delimiter
+    except csv.Error:
+        counts = {d: sum(line.count(d) for line in lines) for d in (",", ";", "\t")}
+        return max(counts, key=lambda d: counts[d])
+
+
+# --- header ------------------------------------------------------------------------------------------------
+
+
+def _spec_index(specs: Sequence[ColumnSpec]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for spec in specs:
+        for header in (spec.header, *spec.aliases):
+            index.setdefault(_fold_header(header), spec.key)
+    return index
+
+
+def _fold_header(value: object) -> str:
+    return fold(str(value)).replace(" ", "").rstrip(":*") if value is not None else ""
+
+
+def _find_header(source: Iterator[tuple[int, list[_Raw]]], specs: Sequence[ColumnSpec]) -> tuple[int, list[object]]:
+    index = _spec_index(specs)
+    required = {spec.key for spec in specs if spec.required}
+    enough = min(2, len(specs))
+    for seen, (number, raw) in enumerate(source, start=1):
+        texts = [_header_text(value) for value, _ in raw]
+        matched = {index[folded] for folded in map(_fold_header, texts) if folded in index}
+        if len(matched) >= enough or (required and required <= matched):
+            return number, texts
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    headers = ", ".join(f"“{spec.header}”" for spec in specs)
+    raise ReadError("no_header", NO_HEADER.format(rows=HEADER_SEARCH_ROWS, headers=headers))
+
+
+def _header_text(value: object) -> object:
+    if isinstance(value, str):
+        text = clean(value)
+        converted, _ = detect_and_convert(text)
+        return clean(converted)
+    return value
+
+
+def _match_columns(
+    header: list[object], specs: Sequence[ColumnSpec]
+) -> tuple[dict[str, str], dict[str, int], list[str]]:
+    index = _spec_index(specs)
+    by_key = {spec.key: spec for spec in specs}
+    columns: dict[str, str] = {}
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    for position, value in enumerate(header):
+        if _is_empty(value):
+            continue
+        text = str(value)
+        key = index.get(_fold_header(text))
+        if key is None:
+            ignored.append(text)
+            continue
+        if key in columns:
+            raise ReadError(
+                "duplicate_column",
+                DUPLICATE_COLUMN.format(header=by_key[key].header, first=columns[key], second=text),
+            )
+        columns[key] = text
+        positions[key] = position
+    missing = [spec.header for spec in specs if spec.required and spec.key not in columns]
+    if missing:
+        raise ReadError("missing_column", MISSING_COLUMN.format(headers=", ".join(f"“{h}”" for h in missing)))
+    return columns, positions, ignored
+
+
+# --- data rows ---------------------------------------------------------------------------------------------
+
+
+def _data_rows(
+    source: Iterator[tuple[int, list[_Raw]]], positions: dict[str, int], columns: dict[str, str], closer: Any
+) -> Iterator[SheetRow]:
+    try:
+        for number, raw in source:
+            values: dict[str, object] = {}
+            formats: dict[str, str] = {}
+            conversions: list[Conversion] = []
+            for key, position in positions.items():
+                value, number_format = raw[position] if position < len(raw) else (None, None)
+                values[key] = _normalise(value, columns[key], conversions)
+                if number_format is not None:
+                    formats[key] = number_format
+            if all(value is None for value in values.values()):
+                continue
+            yield SheetRow(number=number, values=values, conversions=conversions, number_formats=formats)
+    finally:
+        closer()
+
+
+def _normalise(value: object, column: str, conversions: list[Conversion]) -> object:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = clean(value)
+        if not text:
+            return None
+        converted, encoding = detect_and_convert(text)
+        if encoding is not None:
+            converted = clean(converted)
+            conversions.append(Conversion(column=column, original=text, converted=converted, encoding=encoding))
+            return converted
+        return text
+    if isinstance(value, datetime.datetime):
+        return value.date() if value.time() == datetime.time(0) else value
+    if isinstance(value, bool | int | float | datetime.date):
+        return value
+    if isinstance(value, datetime.time | datetime.timedelta):
+        return str(value)
+    return clean(str(value)) or None
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+__all__ = ["ColumnSpec", "Conversion", "ReadError", "SheetRow", "Table", "open_table"]
