@@ -27,6 +27,22 @@ class LevelDef:
     rank: int  # 1 = best
 
 
+# The four levels of QĐ 132, QĐ 124 and QĐ 366 (and of members under HD 27).
+FOUR_LEVELS = (
+    LevelDef(HTXSNV, "Hoàn thành xuất sắc nhiệm vụ", 1),
+    LevelDef(HTTNV, "Hoàn thành tốt nhiệm vụ", 2),
+    LevelDef(HTNV, "Hoàn thành nhiệm vụ", 3),
+    LevelDef(KHTNV, "Không hoàn thành nhiệm vụ", 4),
+)
+# Organisations before 2018 (HD 20, HD 27).
+TSVM_LEVELS = (
+    LevelDef(TSVM, "Trong sạch, vững mạnh", 1),
+    LevelDef(HTTNV, "Hoàn thành tốt nhiệm vụ", 2),
+    LevelDef(HTNV, "Hoàn thành nhiệm vụ", 3),
+    LevelDef(YK, "Yếu kém", 4),
+)
+
+
 @dataclass(frozen=True)
 class Condition:
     """A yes/no fact the regime asks about a rated member or organisation.

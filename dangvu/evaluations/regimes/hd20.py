@@ -21,8 +21,8 @@ from dangvu.evaluations.regimes.base import (
     HTTNV,
     HTXSNV,
     TSVM,
+    TSVM_LEVELS,
     VPTC,
-    YK,
     LevelDef,
     QuotaRule,
     RatingInput,
@@ -33,12 +33,7 @@ from dangvu.evaluations.regimes.base import (
 
 SOURCE = "HD 20-HD/BTCTW (10/10/2008)"
 
-ORG_LEVELS = (
-    LevelDef(TSVM, "Trong sạch, vững mạnh", 1),
-    LevelDef(HTTNV, "Hoàn thành tốt nhiệm vụ", 2),
-    LevelDef(HTNV, "Hoàn thành nhiệm vụ", 3),
-    LevelDef(YK, "Yếu kém", 4),
-)
+ORG_LEVELS = TSVM_LEVELS
 MEMBER_LEVELS = (
     LevelDef(HTXSNV, "Đủ tư cách, hoàn thành xuất sắc nhiệm vụ", 1),
     LevelDef(HTTNV, "Đủ tư cách, hoàn thành tốt nhiệm vụ", 2),

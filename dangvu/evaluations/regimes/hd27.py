@@ -22,15 +22,16 @@ from decimal import Decimal
 from typing import Any
 
 from dangvu.evaluations.regimes.base import (
+    FOUR_LEVELS,
     HTNV,
     HTTNV,
     HTXSNV,
     KHTNV,
     TSVM,
+    TSVM_LEVELS,
     YK,
     Condition,
     Finding,
-    LevelDef,
     RatingInput,
     Regime,
     Setting,
@@ -41,18 +42,8 @@ from dangvu.evaluations.regimes.hd20 import no_rule, optional_quota
 SOURCE = "HD 27-HD/BTCTW (25/9/2014)"
 YK_RULE = "HD 27-HD/BTCTW (25/9/2014), tổ chức cơ sở đảng yếu kém"
 
-ORG_LEVELS = (
-    LevelDef(TSVM, "Trong sạch, vững mạnh", 1),
-    LevelDef(HTTNV, "Hoàn thành tốt nhiệm vụ", 2),
-    LevelDef(HTNV, "Hoàn thành nhiệm vụ", 3),
-    LevelDef(YK, "Yếu kém", 4),
-)
-MEMBER_LEVELS = (
-    LevelDef(HTXSNV, "Hoàn thành xuất sắc nhiệm vụ", 1),
-    LevelDef(HTTNV, "Hoàn thành tốt nhiệm vụ", 2),
-    LevelDef(HTNV, "Hoàn thành nhiệm vụ", 3),
-    LevelDef(KHTNV, "Không hoàn thành nhiệm vụ", 4),
-)
+ORG_LEVELS = TSVM_LEVELS
+MEMBER_LEVELS = FOUR_LEVELS
 
 DISUNITY = Condition("disunity", "Nội bộ mất đoàn kết", YK_RULE, "trigger")
 MEMBERS_DISCIPLINED = Condition(

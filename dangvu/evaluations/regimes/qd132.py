@@ -21,13 +21,13 @@ from decimal import Decimal
 from typing import Any
 
 from dangvu.evaluations.regimes.base import (
+    FOUR_LEVELS,
     HTNV,
     HTTNV,
     HTXSNV,
     KHTNV,
     Condition,
     Finding,
-    LevelDef,
     QuotaRule,
     RatingInput,
     Regime,
@@ -41,12 +41,7 @@ ORG_ART = "QĐ 132-QĐ/TW; HD 21-HD/BTCTW (2019), tổ chức đảng HTXSNV"
 QUOTA_ART = "QĐ 132-QĐ/TW; HD 21-HD/BTCTW (2019), tỷ lệ HTXSNV"
 UNCONFIRMED_ART = "QĐ 132-QĐ/TW (quy tắc chưa xác nhận, theo cài đặt)"
 
-LEVELS = (
-    LevelDef(HTXSNV, "Hoàn thành xuất sắc nhiệm vụ", 1),
-    LevelDef(HTTNV, "Hoàn thành tốt nhiệm vụ", 2),
-    LevelDef(HTNV, "Hoàn thành nhiệm vụ", 3),
-    LevelDef(KHTNV, "Không hoàn thành nhiệm vụ", 4),
-)
+LEVELS = FOUR_LEVELS
 
 AT_LEAST_GOOD = frozenset({HTXSNV, HTTNV})
 AT_LEAST_DONE = frozenset({HTXSNV, HTTNV, HTNV})

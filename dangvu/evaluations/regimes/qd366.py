@@ -17,13 +17,13 @@ from decimal import Decimal
 from typing import Any
 
 from dangvu.evaluations.regimes.base import (
+    FOUR_LEVELS,
     HTNV,
     HTTNV,
     HTXSNV,
     KHTNV,
     Condition,
     Finding,
-    LevelDef,
     QuotaRule,
     RatingInput,
     Regime,
@@ -34,12 +34,7 @@ from dangvu.evaluations.regimes.base import (
 ART11 = "QĐ 366-QĐ/TW, Điều 11"
 ART11_QUOTA = "QĐ 366-QĐ/TW, Điều 11; HD 43-HD/BTCTW"
 
-LEVELS = (
-    LevelDef(HTXSNV, "Hoàn thành xuất sắc nhiệm vụ", 1),
-    LevelDef(HTTNV, "Hoàn thành tốt nhiệm vụ", 2),
-    LevelDef(HTNV, "Hoàn thành nhiệm vụ", 3),
-    LevelDef(KHTNV, "Không hoàn thành nhiệm vụ", 4),
-)
+LEVELS = FOUR_LEVELS
 
 ON_TIME = Condition("all_tasks_on_time", "100% nhiệm vụ hoàn thành đúng tiến độ, bảo đảm chất lượng", ART11)
 EXCEEDED = Condition("exceeded_30pct", "Ít nhất 30% nhiệm vụ hoàn thành vượt mức yêu cầu", ART11)
