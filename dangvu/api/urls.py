@@ -1,3 +1,5 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from dangvu.api.api import api
+
+urlpatterns = [path("v1/", api.urls)]
