@@ -1,6 +1,7 @@
-"""`dangvu report ratings --org CODE --year YYYY [--quarter N] --format json|csv|xlsx|text [--output FILE]`.
+"""`dangvu report ratings --org CODE --year YYYY [--quarter N] --format json|csv|xlsx|text|docx [--output FILE]`.
 
-json: the report dict (README, "Báo cáo xếp loại"); csv: one row per organisation (the organisation and
+json: the report dict (README, "Báo cáo xếp loại"); docx: the Word report (HD 36-HD/VPTW layout,
+`--number`, `--place`); csv: one row per organisation (the organisation and
 its direct children), a column per block and level; xlsx: the same with Vietnamese headers and more
 sheets; text: the published paragraph. Errors are in Vietnamese with a non-zero exit status.
 """
@@ -20,10 +21,10 @@ from dangvu.reports.export import report_csv, report_xlsx
 from dangvu.reports.paragraph import rating_paragraph
 from dangvu.reports.report import ratings_report
 
-FORMATS = ("json", "csv", "xlsx", "text")
+FORMATS = ("json", "csv", "xlsx", "text", "docx")
 ERR_ORG = "Không có tổ chức đảng mã “{code}”."
 ERR_QUARTER = "Quý phải từ 1 đến 4 (bỏ --quarter để lấy cả năm)."
-ERR_XLSX_OUTPUT = "Định dạng xlsx cần --output TÊN_TỆP.xlsx."
+ERR_XLSX_OUTPUT = "Định dạng {fmt} cần --output TÊN_TỆP.{fmt}."
 ERR_WRITE = "Không ghi được tệp {path}: {error}"
 
 
@@ -36,7 +37,9 @@ class Command(BaseCommand):
         ratings.add_argument("--org", required=True, help="mã tổ chức đảng")
         ratings.add_argument("--year", required=True, type=int, help="năm")
         ratings.add_argument("--quarter", type=int, default=YEAR, help="quý 1–4 (mặc định: cả năm)")
-        ratings.add_argument("--format", choices=FORMATS, default="json", help="json | csv | xlsx | text")
+        ratings.add_argument("--format", choices=FORMATS, default="json", help="json | csv | xlsx | text | docx")
+        ratings.add_argument("--number", default="", help="docx: số văn bản (để trống: điền tay)")
+        ratings.add_argument("--place", default="", help="docx: địa danh ở dòng ngày tháng")
         ratings.add_argument("--output", help="ghi ra tệp thay vì màn hình")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,10 +49,11 @@ class Command(BaseCommand):
         if not 0 <= options["quarter"] <= 4:
             raise CommandError(ERR_QUARTER)
         fmt, output = options["format"], options.get("output")
-        if fmt == "xlsx" and not output:
-            raise CommandError(ERR_XLSX_OUTPUT)
+        if fmt in ("xlsx", "docx") and not output:
+            raise CommandError(ERR_XLSX_OUTPUT.format(fmt=fmt))
+        report_key = PeriodKey(options["year"], options["quarter"])
         try:
-            report = ratings_report(org, PeriodKey(options["year"], options["quarter"]))
+            report = ratings_report(org, report_key)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         content: str | bytes
@@ -59,6 +63,15 @@ class Command(BaseCommand):
             content = report_csv(report)
         elif fmt == "xlsx":
             content = report_xlsx(report)
+        elif fmt == "docx":
+            from django.utils import timezone
+
+            from dangvu.reports.docx_report import render_docx, report_context
+
+            context = report_context(
+                org, report_key, number=options["number"], place=options["place"], today=timezone.localdate()
+            )
+            content = render_docx(context)
         else:
             content = rating_paragraph(report) + "\n"
         if output:
