@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dangvu.lib.legacy_vn import detect_and_convert
+from dangvu.lib.legacy_vn import TCVN3, detect_and_convert
 from dangvu.lib.text import clean, fold
 
 HEADER_SEARCH_ROWS = 30
@@ -85,8 +85,9 @@ MISSING_COLUMN = "Thiếu cột bắt buộc: {headers}."
 DUPLICATE_COLUMN = "Cột “{header}” xuất hiện hai lần (ở “{first}” và “{second}”)."
 NO_SHEET = "Bảng tính không có trang nào chứa dữ liệu."
 
-# A raw cell: its value as the reader gave it, and the Excel number format where known.
-_Raw = tuple[object, str | None]
+# A raw cell: its value as the reader gave it, the Excel number format and the font name where known.
+_Raw = tuple[object, str | None, str | None]
+_NO_FORMAT: _Raw = (None, None, None)
 
 
 def open_table(path: Path, specs: Sequence[ColumnSpec], *, filename: str = "") -> Table:
@@ -159,12 +160,11 @@ def _xlsx_source(path: Path, name: str) -> tuple[Iterator[tuple[int, list[_Raw]]
             for sheet in workbook.worksheets:
                 found = False
                 for number, cells in enumerate(sheet.iter_rows(), start=1):
-                    raw = [(cell.value, getattr(cell, "number_format", None)) for cell in cells]
-                    if not found and all(_is_empty(value) for value, _ in raw):
+                    raw = [_xlsx_cell(cell) for cell in cells]
+                    if not found and all(_is_empty(value) for value, _, _ in raw):
                         continue
                     found = True
-                    row_number = getattr(cells[0], "row", None) if cells else None
-                    yield (row_number or number), raw
+                    yield number, raw
                 if found:
                     return
         except ReadError:
@@ -197,8 +197,8 @@ def _xls_source(path: Path, name: str) -> tuple[Iterator[tuple[int, list[_Raw]]]
                 start = sheet.start[0] if sheet.start else 0
                 found = False
                 for offset, values in enumerate(sheet.iter_rows()):
-                    raw: list[_Raw] = [(value, None) for value in values]
-                    if not found and all(_is_empty(value) for value, _ in raw):
+                    raw: list[_Raw] = [(_calamine_value(value), None, None) for value in values]
+                    if not found and all(_is_empty(value) for value, _, _ in raw):
                         continue
                     found = True
                     yield start + offset + 1, raw
@@ -236,7 +236,7 @@ def _csv_source(path: Path, name: str) -> tuple[Iterator[tuple[int, list[_Raw]]]
                 if first and values and values[0].startswith("\xef\xbb\xbf"):
                     values[0] = values[0][3:]
                 first = False
-                yield reader.line_num, [(decode(value), None) for value in values]
+                yield reader.line_num, [(decode(value), None, None) for value in values]
         except csv.Error as exc:
             raise ReadError("corrupt", CORRUPT.format(name=name)) from exc
         finally:
@@ -263,8 +263,35 @@ def _utf8_cell(raw: str) -> str:
 
 
 def _cp1258_cell(raw: str) -> str:
-    # cp1258 writes tones as combining marks after the letter; clean() later makes it NFC.
-    return raw.encode("latin-1").decode("cp1258", errors="replace")
+    """A cell of a file that is not UTF-8: Windows-1258, unless its bytes are TCVN3/VNI text.
+
+    Legacy text is recognised on its Windows-1252 reading (the one the conversion tables use); otherwise
+    Windows-1258, which writes tones as combining marks after the letter (clean() later makes it NFC).
+    """
+    data = raw.encode("latin-1")
+    if raw.isascii():
+        return raw
+    western = data.decode("cp1252", errors="replace")
+    if detect_and_convert(western)[1] is not None:
+        return western
+    return data.decode("cp1258", errors="replace")
+
+
+def _xlsx_cell(cell: Any) -> _Raw:
+    value = cell.value
+    if value is None:
+        return _NO_FORMAT
+    font = None
+    if isinstance(value, str) and not value.isascii():
+        font = getattr(getattr(cell, "font", None), "name", None)
+    return value, getattr(cell, "number_format", None), font
+
+
+def _calamine_value(value: object) -> object:
+    # .xls stores every number as a double; give whole numbers back as int, as openpyxl does for .xlsx.
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -298,7 +325,7 @@ def _find_header(source: Iterator[tuple[int, list[_Raw]]], specs: Sequence[Colum
     required = {spec.key for spec in specs if spec.required}
     enough = min(2, len(specs))
     for seen, (number, raw) in enumerate(source, start=1):
-        texts = [_header_text(value) for value, _ in raw]
+        texts = [_header_text(value) for value, _, _ in raw]
         matched = {index[folded] for folded in map(_fold_header, texts) if folded in index}
         if len(matched) >= enough or (required and required <= matched):
             return number, texts
@@ -357,8 +384,8 @@ def _data_rows(
             formats: dict[str, str] = {}
             conversions: list[Conversion] = []
             for key, position in positions.items():
-                value, number_format = raw[position] if position < len(raw) else (None, None)
-                values[key] = _normalise(value, columns[key], conversions)
+                value, number_format, font = raw[position] if position < len(raw) else _NO_FORMAT
+                values[key] = _normalise(value, columns[key], conversions, font)
                 if number_format is not None:
                     formats[key] = number_format
             if all(value is None for value in values.values()):
@@ -368,7 +395,7 @@ def _data_rows(
         closer()
 
 
-def _normalise(value: object, column: str, conversions: list[Conversion]) -> object:
+def _normalise(value: object, column: str, conversions: list[Conversion], font: str | None = None) -> object:
     if value is None:
         return None
     if isinstance(value, str):
@@ -378,6 +405,8 @@ def _normalise(value: object, column: str, conversions: list[Conversion]) -> obj
         converted, encoding = detect_and_convert(text)
         if encoding is not None:
             converted = clean(converted)
+            if encoding == TCVN3 and _is_capitals_font(font):
+                converted = converted.upper()
             conversions.append(Conversion(column=column, original=text, converted=converted, encoding=encoding))
             return converted
         return text
@@ -388,6 +417,11 @@ def _normalise(value: object, column: str, conversions: list[Conversion]) -> obj
     if isinstance(value, datetime.time | datetime.timedelta):
         return str(value)
     return clean(str(value)) or None
+
+
+def _is_capitals_font(font: str | None) -> bool:
+    """.VnTimeH, .VnArialH…: the TCVN3 fonts that show every letter as a capital."""
+    return font is not None and font.lower().startswith(".vn") and font.endswith("H")
 
 
 def _is_empty(value: object) -> bool:
