@@ -18,7 +18,7 @@ from dangvu.exchange import cells
 from dangvu.exchange.cells import CellError
 from dangvu.exchange.models import Kind
 from dangvu.exchange.reading import ColumnSpec, SheetRow
-from dangvu.lib.text import clean
+from dangvu.lib.text import clean, fold
 from dangvu.members.lifecycle import EventKind
 from dangvu.members.models import ProfessionalLevel, Sex, TheoryLevel
 from dangvu.orgs.kinds import OrgKind, Sector
@@ -113,7 +113,8 @@ class RowReader:
         return self._read(key, lambda raw: cells.as_date(raw, fmt), required)  # type: ignore[no-any-return]
 
     def ident(self, key: str, label: str, *, digits: int | None = None, required: bool = False) -> str | None:
-        return self._read(key, lambda raw: cells.as_id(raw, digits=digits, label=label), required)  # type: ignore[no-any-return]
+        fmt = self.row.number_formats.get(key)
+        return self._read(key, lambda raw: cells.as_id(raw, digits=digits, label=label, number_format=fmt), required)  # type: ignore[no-any-return]
 
     def choice(self, key: str, choices: Mapping[str, str], *, required: bool = False) -> str | None:
         return self._read(key, lambda raw: cells.as_choice(raw, choices), required, keep_empty=True)  # type: ignore[no-any-return]
@@ -144,11 +145,21 @@ class KindDef:
     def header(self, key: str) -> str:
         return next((c.header for c in self.columns if c.key == key), key)
 
+    def key_for(self, header: str) -> str:
+        """The key of a column from the header found in a file (canonical or alias), else the header."""
+        if any(c.key == header for c in self.columns):
+            return header
+        wanted = fold(header)
+        for column in self.columns:
+            if wanted in {fold(column.header), *(fold(a) for a in column.aliases)}:
+                return column.key
+        return header
+
     def parse(self, row: SheetRow) -> ParsedRow:
         parsed = ParsedRow(row.number)
         for conversion in row.conversions:
             parsed.warn(
-                conversion.column,
+                self.key_for(conversion.column),
                 WARN_CONVERTED.format(
                     encoding=conversion.encoding, original=conversion.original, converted=conversion.converted
                 ),
