@@ -13,6 +13,7 @@ from ninja.renderers import JSONRenderer
 
 from dangvu.api import errors
 from dangvu.api.auth import SessionUserAuth, TokenAuth
+from dangvu.api.imports import router as imports_router
 from dangvu.api.members import router as members_router
 from dangvu.api.orgs import router as orgs_router
 from dangvu.api.ratings import router as ratings_router
@@ -28,7 +29,7 @@ api = NinjaAPI(
     title="Đảng vụ API",
     version="1",
     description=(
-        "API chỉ đọc: tổ chức đảng, đảng viên, sự kiện, xếp loại, báo cáo. Xác thực: "
+        "API chỉ đọc: tổ chức đảng, đảng viên, sự kiện, xếp loại, báo cáo, lịch sử nhập dữ liệu. Xác thực: "
         "`Authorization: Bearer <token>` (tạo bằng `dangvu apitoken create`) hoặc phiên đăng nhập của trình duyệt "
         '(kèm CSRF với phương thức ghi). Lỗi: `{"code", "message"}`.'
     ),
@@ -41,3 +42,4 @@ errors.install(api)
 api.add_router("", orgs_router)
 api.add_router("", members_router)
 api.add_router("", ratings_router)
+api.add_router("", imports_router)

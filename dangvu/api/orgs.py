@@ -33,7 +33,7 @@ from dangvu.orgs.queries import Counts, breadcrumbs, history, nodes_with_counts,
 
 router = Router(tags=["Tổ chức đảng"])
 
-OrgCode = Path(..., min_length=1, max_length=32, description="Mã tổ chức")
+OrgCode = Path(..., min_length=1, max_length=32, description="Mã tổ chức", examples=["X01"])
 
 
 def visible_org(user: User, code: str) -> Org:

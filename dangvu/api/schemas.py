@@ -335,8 +335,8 @@ class OrgRatingPage(Schema):
 
 
 class ReportIn(Schema):
-    org: str = Field(..., min_length=1, max_length=32, description="Mã tổ chức")
-    year: int = Field(..., ge=MIN_YEAR, le=MAX_YEAR)
+    org: str = Field(..., min_length=1, max_length=32, description="Mã tổ chức", examples=["X01"])
+    year: int = Field(..., ge=MIN_YEAR, le=MAX_YEAR, examples=[2025])
     quarter: int = Field(0, ge=0, le=4, description="Quý 1–4; 0 = cả năm")
 
 
@@ -439,3 +439,63 @@ class RatingsReportOut(Schema):
     sectors: list[ReportSectorOut]
     years: list[ReportYearOut]
     warnings: list[ReportWarningOut]
+
+
+# Imports (exchange.models.ImportJob) --------------------------------------------------------------
+
+
+class ImportCountsOut(Schema):
+    new: int
+    changed: int
+    unchanged: int
+    rejected: int
+    warnings: int
+    errors: int
+
+
+class ImportJobOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    filename: str
+    sha256: str
+    size: int
+    user: str = Field(..., description="Tên đăng nhập của người nhập")
+    status: str
+    status_label: str
+    phase: str
+    finished: bool
+    rows_done: int
+    rows_total: int | None
+    percent: int
+    counts: ImportCountsOut
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    committed_at: datetime | None
+
+
+class ImportProblemOut(Schema):
+    row: int | None
+    column: str
+    message: str
+    level: str
+
+
+class ImportJobDetailOut(ImportJobOut):
+    problems: list[ImportProblemOut]
+    problems_more: int = Field(..., description="Số lỗi, cảnh báo không được lưu (chỉ đếm)")
+    failure: str
+    timings: dict[str, float]
+
+
+class ImportsIn(PageIn):
+    kind: Literal["orgs", "members", "events", "ratings"] | None = None
+    status: Literal["queued", "running", "dry_run_done", "committed", "rejected", "failed"] | None = None
+
+
+class ImportJobPage(Schema):
+    items: list[ImportJobOut]
+    count: int
+    limit: int
+    offset: int
