@@ -76,3 +76,10 @@ ensure_chromium() {
     [ -x /usr/bin/chromium ] && return 0
     apt_install chromium || warn "Không cài được chromium: các kiểm thử trình duyệt sẽ bị bỏ qua."
 }
+
+# Debian's LibreOffice Writer (headless), poppler-utils and the Liberation fonts (metric twins of Times
+# New Roman, with the Vietnamese letters) for the test that converts the Word report to PDF.
+ensure_libreoffice() {
+    apt_install libreoffice-writer-nogui poppler-utils fonts-liberation2 \
+        || warn "Không cài được LibreOffice: kiểm thử chuyển báo cáo Word sang PDF sẽ bị bỏ qua."
+}

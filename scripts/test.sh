@@ -9,6 +9,7 @@ cd "$ROOT"
 
 ensure_install
 ensure_chromium
+ensure_libreoffice
 export PATH="$VENV/bin:$PATH"
 unset DJANGO_SETTINGS_MODULE DATABASE_URL
 mkdir -p test-artifacts
