@@ -267,7 +267,7 @@ def test_organisations_are_created_under_parents_of_the_file_and_moved(world: Wo
     report = run_import(kind="orgs", path=path, user=world.commune_staff, commit=True)
     assert report.committed
     school = Org.objects.get(code="X01-03-01")
-    assert school.parent.code == "X01-03" and school.path.startswith(world.commune.path)
+    assert school.parent is not None and school.parent.code == "X01-03" and school.path.startswith(world.commune.path)
     assert Org.objects.get(code="X01-02").name == "Chi bộ thôn Đông A"
     assert run_import(kind="orgs", path=path, user=world.commune_staff, commit=True).unchanged == 3
 
@@ -333,7 +333,7 @@ RATING_HEADERS = ["Năm", "Quý", "Mã tổ chức", "Số thẻ đảng viên",
 
 
 def test_ratings_under_several_regimes_by_name_and_code(world: World, tmp_path: Path) -> None:
-    rows = [
+    rows: list[list[Any]] = [
         RATING_HEADERS,
         [2012, "", "X01-01", "", "Trong sạch, vững mạnh", "", "Có"],  # HD 20, organisation, by name
         [2012, "", "", "10000001", "Đủ tư cách, hoàn thành tốt nhiệm vụ", "", ""],  # HD 20, member
@@ -355,7 +355,7 @@ def test_ratings_under_several_regimes_by_name_and_code(world: World, tmp_path: 
 
 
 def test_rating_errors_name_the_levels_of_the_regime(world: World, tmp_path: Path) -> None:
-    rows = [
+    rows: list[list[Any]] = [
         RATING_HEADERS,
         [2020, "", "X01-01", "", "Trong sạch, vững mạnh", "", ""],  # TSVM no longer exists in 2020
         [2020, 2, "", "10000001", "HTTNV", "", ""],  # no quarters before QĐ 366

@@ -106,27 +106,27 @@ class RowReader:
                 raise CellError(f"Dài quá {max_length} ký tự.")
             return (value.upper() if upper else value) or None
 
-        return self._read(key, parse, required)  # type: ignore[no-any-return]
+        return self._read(key, parse, required)
 
     def day(self, key: str, *, required: bool = False) -> date | None:
         fmt = self.row.number_formats.get(key)
-        return self._read(key, lambda raw: cells.as_date(raw, fmt), required)  # type: ignore[no-any-return]
+        return self._read(key, lambda raw: cells.as_date(raw, fmt), required)
 
     def ident(self, key: str, label: str, *, digits: int | None = None, required: bool = False) -> str | None:
         fmt = self.row.number_formats.get(key)
-        return self._read(key, lambda raw: cells.as_id(raw, digits=digits, label=label, number_format=fmt), required)  # type: ignore[no-any-return]
+        return self._read(key, lambda raw: cells.as_id(raw, digits=digits, label=label, number_format=fmt), required)
 
     def choice(self, key: str, choices: Mapping[str, str], *, required: bool = False) -> str | None:
-        return self._read(key, lambda raw: cells.as_choice(raw, choices), required, keep_empty=True)  # type: ignore[no-any-return]
+        return self._read(key, lambda raw: cells.as_choice(raw, choices), required, keep_empty=True)
 
     def integer(self, key: str, *, required: bool = False) -> int | None:
-        return self._read(key, cells.as_int, required)  # type: ignore[no-any-return]
+        return self._read(key, cells.as_int, required)
 
     def decimal(self, key: str) -> Decimal | None:
-        return self._read(key, cells.as_decimal)  # type: ignore[no-any-return]
+        return self._read(key, cells.as_decimal)
 
     def flag(self, key: str) -> bool | None:
-        return self._read(key, cells.as_bool)  # type: ignore[no-any-return]
+        return self._read(key, cells.as_bool)
 
 
 @dataclass(frozen=True)

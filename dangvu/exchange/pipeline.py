@@ -758,8 +758,12 @@ class RatingHandler(Handler):
     def process(self, rows: list[ParsedRow]) -> None:
         ctx = self.ctx
         cards = {r.values["card_number"] for r in rows if r.values.get("card_number")}
-        members = {m.card_number: m for m in Member.objects.filter(card_number__in=cards)} if cards else {}
-        org_pks = [ctx.orgs[r.values["org_code"]].pk for r in rows if r.values.get("org_code") in ctx.orgs]
+        members: dict[str, Member] = {}
+        for member in Member.objects.filter(card_number__in=cards) if cards else []:
+            members[member.card_number or ""] = member
+        org_pks = [
+            pk for r in rows if r.values.get("org_code") in ctx.orgs and (pk := ctx.orgs[r.values["org_code"]].pk)
+        ]
         m_ratings = {
             (r.member_id, r.year, r.quarter): r for r in MemberRating.objects.filter(member__in=members.values())
         }
@@ -886,19 +890,17 @@ class RatingHandler(Handler):
     def _write(self, new: list[tuple[Any, str]], changed: list[tuple[Any, str, dict[str, Any]]]) -> None:
         ctx = self.ctx
         audits: list[AuditRecord] = []
-        for model in (MemberRating, OrgRating):
-            created = model.objects.bulk_create([r for r, _ in new if isinstance(r, model)])
+        now = timezone.now()
+        fields = ["regime", "level", "score", "exemplary", "allowed_level", "findings", "updated_by", "updated_at"]
+        for rating, _, _ in changed:
+            rating.updated_at = now
+        member_new = MemberRating.objects.bulk_create([r for r, _ in new if isinstance(r, MemberRating)])
+        org_new = OrgRating.objects.bulk_create([r for r, _ in new if isinstance(r, OrgRating)])
+        for created, kind in ((member_new, "member_rating"), (org_new, "org_rating")):
             for rating in created:
-                kind = "org_rating" if model is OrgRating else "member_rating"
                 audits.append(ctx.audit(Action.CREATE, kind, rating, {"level": [None, rating.level]}))
-            updated = [r for r, _, _ in changed if isinstance(r, model)]
-            now = timezone.now()
-            for rating in updated:
-                rating.updated_at = now
-            model.objects.bulk_update(
-                updated,
-                ["regime", "level", "score", "exemplary", "allowed_level", "findings", "updated_by", "updated_at"],
-            )
+        MemberRating.objects.bulk_update([r for r, _, _ in changed if isinstance(r, MemberRating)], fields)
+        OrgRating.objects.bulk_update([r for r, _, _ in changed if isinstance(r, OrgRating)], fields)
         for rating, kind, changes in changed:
             audits.append(ctx.audit(Action.UPDATE, kind, rating, changes))
         AuditRecord.objects.bulk_create(audits)

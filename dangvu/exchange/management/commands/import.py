@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         commit = not options["dry_run"]
         job = store_path(path, kind=options["kind"], user=user)
         last = [-1]
-        err = self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr
+        err: TextIO = getattr(self.stderr, "_out", sys.stderr)
 
         def progress(done: int, total: int | None) -> None:
             percent = int(100 * done / total) if total else -1
