@@ -1,0 +1,42 @@
+"""Schemathesis against the API's own OpenAPI document, through WSGI (no server): every operation with
+generated parameters, valid and invalid, as a staff member of the province (a token) over the shared
+world. The only property asserted: no 5xx.
+
+Bounded and deterministic: a fixed number of examples per operation, derandomised, no deadline (the
+machine's speed never decides the outcome)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from dangvu.api.services import apitoken_create
+from dangvu.wsgi import application
+from tests.factories import World
+
+MAX_EXAMPLES = 15
+
+
+@pytest.fixture
+def token(world: World) -> str:
+    return apitoken_create(actor=None, user=world.province_staff, name="schemathesis")[1]
+
+
+# The document needs no database and no credentials: load it once, at collection.
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_operation_answers_a_server_error(case: Any, token: str) -> None:
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=[not_a_server_error])
