@@ -9,13 +9,14 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dangvu.lib.legacy_vn import TCVN3, detect_and_convert
+from dangvu.lib.legacy_vn import TCVN3, detect_and_convert, is_vietnamese
 from dangvu.lib.text import clean, fold
 
 HEADER_SEARCH_ROWS = 30
@@ -150,10 +151,17 @@ def _looks_binary(head: bytes) -> bool:
 def _xlsx_source(path: Path, name: str) -> tuple[Iterator[tuple[int, list[_Raw]]], int | None, Any]:
     import openpyxl
 
+    # A file object, not the path: openpyxl would refuse a workbook whose name does not end in .xlsx.
+    handle = path.open("rb")
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (KeyError, XML errors, zip errors) on a broken file
+        handle.close()
         raise ReadError("corrupt", CORRUPT.format(name=name)) from exc
+
+    def close() -> None:
+        workbook.close()
+        handle.close()
 
     def rows() -> Iterator[tuple[int, list[_Raw]]]:
         try:
@@ -179,15 +187,17 @@ def _xlsx_source(path: Path, name: str) -> tuple[Iterator[tuple[int, list[_Raw]]
         total = dimension
     except Exception:
         total = None
-    return rows(), total, workbook.close
+    return rows(), total, close
 
 
 def _xls_source(path: Path, name: str) -> tuple[Iterator[tuple[int, list[_Raw]]], int | None, Any]:
     import python_calamine
 
+    handle = path.open("rb")  # a file object: calamine then detects the format by content, not by name
     try:
-        workbook = python_calamine.load_workbook(str(path))
+        workbook = python_calamine.load_workbook(handle)
     except Exception as exc:
+        handle.close()
         raise ReadError("corrupt", CORRUPT.format(name=name)) from exc
 
     def rows() -> Iterator[tuple[int, list[_Raw]]]:
@@ -210,9 +220,8 @@ def _xls_source(path: Path, name: str) -> tuple[Iterator[tuple[int, list[_Raw]]]
             raise ReadError("corrupt", CORRUPT.format(name=name)) from exc
 
     def close() -> None:
-        closer = getattr(workbook, "close", None)
-        if closer is not None:
-            closer()
+        workbook.close()
+        handle.close()
 
     return rows(), None, close
 
@@ -265,16 +274,20 @@ def _utf8_cell(raw: str) -> str:
 def _cp1258_cell(raw: str) -> str:
     """A cell of a file that is not UTF-8: Windows-1258, unless its bytes are TCVN3/VNI text.
 
-    Legacy text is recognised on its Windows-1252 reading (the one the conversion tables use); otherwise
-    Windows-1258, which writes tones as combining marks after the letter (clean() later makes it NFC).
+    Windows-1258 writes tones as combining marks after the letter, bytes that TCVN3 uses for letters: so the
+    Windows-1258 reading wins when it gives Vietnamese words, and legacy text is looked for only otherwise, on
+    its Windows-1252 reading (the one the conversion tables use).
     """
-    data = raw.encode("latin-1")
     if raw.isascii():
         return raw
+    data = raw.encode("latin-1")
+    vietnamese = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
+    if is_vietnamese(vietnamese):
+        return vietnamese
     western = data.decode("cp1252", errors="replace")
     if detect_and_convert(western)[1] is not None:
         return western
-    return data.decode("cp1258", errors="replace")
+    return vietnamese
 
 
 def _xlsx_cell(cell: Any) -> _Raw:

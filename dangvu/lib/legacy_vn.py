@@ -103,6 +103,14 @@ def is_syllable(word: str) -> bool:
     return _SYLLABLE.fullmatch(toneless) is not None
 
 
+def is_vietnamese(text: str) -> bool:
+    """True when every word with a non-ASCII letter is a Vietnamese syllable or a capitals abbreviation."""
+    for word in _WORD.findall(unicodedata.normalize("NFC", text)):
+        if not word.isascii() and not (_is_word(word) or (word.isalpha() and _is_abbreviation(word))):
+            return False
+    return True
+
+
 def tcvn3_to_unicode(text: str) -> str:
     # .VnTime has no toned capitals, so "§¶NG" (ĐảNG) was meant as ĐẢNG: a word whose other letters are
     # capitals is put in capitals.
