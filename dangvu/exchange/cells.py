@@ -205,10 +205,15 @@ def as_decimal(value: object) -> Decimal | None:
     if "," in number and "." in number:
         decimal_mark = "," if number.rfind(",") > number.rfind(".") else "."
         thousands = "." if decimal_mark == "," else ","
-        number = number.replace(thousands, "").replace(decimal_mark, ".")
+        whole, _, fraction = number.rpartition(decimal_mark)
+        if not _grouped(whole, thousands):
+            raise CellError(NOT_A_NUMBER.format(value=text))
+        number = whole.replace(thousands, "") + "." + fraction
     elif number.count(",") == 1:
         number = number.replace(",", ".")
     elif number.count(",") > 1 or number.count(".") > 1:
+        if not (_grouped(number, ",") or _grouped(number, ".")):
+            raise CellError(NOT_A_NUMBER.format(value=text))
         number = number.replace(",", "").replace(".", "")
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", number):
         raise CellError(NOT_A_NUMBER.format(value=text))
@@ -216,6 +221,11 @@ def as_decimal(value: object) -> Decimal | None:
         return Decimal(number)
     except InvalidOperation:
         raise CellError(NOT_A_NUMBER.format(value=text)) from None
+
+
+def _grouped(number: str, separator: str) -> bool:
+    """ "1.234.567" with "." : thousands grouped by three."""
+    return re.fullmatch(rf"[+-]?\d{{1,3}}(?:{re.escape(separator)}\d{{3}})+", number) is not None
 
 
 def as_bool(value: object) -> bool:
