@@ -305,7 +305,8 @@ def to_cp1258(text: str) -> bytes:
         try:
             out.append(ch.encode("cp1258"))
         except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
+            decomposed = unicodedata.normalize("NFD", ch)
+            base, marks = decomposed[0], list(decomposed[1:])
             tones = [mark for mark in marks if mark in TONE_MARKS]
             vowel = unicodedata.normalize("NFC", base + "".join(mark for mark in marks if mark not in tones))
             out.append((vowel + "".join(tones)).encode("cp1258"))
