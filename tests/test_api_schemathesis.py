@@ -7,10 +7,13 @@ machine's speed never decides the outcome)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -22,7 +25,19 @@ MAX_EXAMPLES = 15
 
 
 @pytest.fixture
-def token(world: World) -> str:
+def keep_connection() -> Iterator[None]:
+    """Requests go straight to the WSGI handler, which closes the database connection at the end of each
+    request; inside the test's transaction (PostgreSQL) that would end it. Django's test client
+    detaches the same handlers for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(world: World, keep_connection: None) -> str:
     return apitoken_create(actor=None, user=world.province_staff, name="schemathesis")[1]
 
 
