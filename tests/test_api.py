@@ -542,3 +542,12 @@ def test_query_counts_are_pinned(
     client = client_for("commune_staff")
     with django_assert_num_queries(queries):
         assert client.get(V1 + path.format(an=world.an.pk)).status_code == 200
+
+
+def test_a_reveal_through_the_browser_session_is_refused_and_writes_nothing(world: World, client_for) -> None:
+    from dangvu.audit.models import Action, AuditRecord
+
+    response = get(client_for("commune_staff"), f"/members/{world.an.pk}", reveal="citizen_id")
+    assert (response.status_code, response.json()["code"]) == (400, "reveal_needs_token")
+    assert world.an.citizen_id not in response.content.decode()
+    assert not AuditRecord.objects.filter(action=Action.REVEAL).exists()

@@ -42,6 +42,7 @@ class TokenAuth(HttpBearer):
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         user = api_token.user
         request.user = user  # the same `request.user` for both ways in
+        request.api_token = api_token  # type: ignore[attr-defined]  # marks a request made with a token
         return user
 
 

@@ -46,6 +46,9 @@ MemberId = Path(..., ge=1, le=MAX_ID, description="Mã số hồ sơ đảng vi�
 
 ERR_REVEAL_FIELD = "Trường “{field}” không phải là thông tin nhạy cảm. Các trường có thể hiện: {fields}."
 ERR_REVEAL_FORBIDDEN = "Bạn không có quyền xem thông tin nhạy cảm của đảng viên này."
+ERR_REVEAL_NEEDS_TOKEN = (
+    "Trong trình duyệt, hãy dùng nút “Hiện” trên trang hồ sơ; API chỉ hiện thông tin nhạy cảm cho yêu cầu dùng token."
+)
 ERR_RATING_NEEDS_YEAR = "Bộ lọc xếp loại (rating) cần năm (year)."
 
 
@@ -146,6 +149,10 @@ def member_detail(request: HttpRequest, query: Query[MemberIn], member_id: int =
         if wanted:
             raise ApiError(403, "forbidden", ERR_REVEAL_FORBIDDEN)
     elif wanted:
+        # A reveal writes audit rows: a GET carrying only the browser's session cookie could be
+        # triggered by a link on another site, so reveals through the API need a token.
+        if getattr(request, "api_token", None) is None:
+            raise ApiError(400, "reveal_needs_token", ERR_REVEAL_NEEDS_TOKEN)
         if not can_reveal(user, member):
             raise ApiError(403, "forbidden", ERR_REVEAL_FORBIDDEN)
         ip = request.META.get("REMOTE_ADDR") or None
