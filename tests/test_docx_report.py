@@ -164,9 +164,9 @@ def test_the_docx_is_a4_in_times_new_roman_with_the_header_strings(context: dict
 
     document = Document(BytesIO(render_docx(context)))
     section = document.sections[0]
-    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
-    assert round(section.top_margin.mm) == 20 and round(section.left_margin.mm) == 30
-    assert round(section.right_margin.mm) == 15 and round(section.bottom_margin.mm) == 20
+    sizes = [section.page_width, section.page_height, section.top_margin, section.bottom_margin]
+    sizes += [section.left_margin, section.right_margin]
+    assert [round(size.mm) if size is not None else None for size in sizes] == [210, 297, 20, 20, 30, 15]
     assert document.styles["Normal"].font.name == "Times New Roman"
     header = document.tables[0]
     left, right = (cell.text for cell in header.rows[0].cells)
