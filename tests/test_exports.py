@@ -195,6 +195,13 @@ def test_the_audit_trail_exports_for_the_admin_with_its_own_audit_row(world: Wor
     assert record.changes["Bộ lọc"] == {"type": "member"}
 
 
+def test_the_audit_csv_does_not_contain_its_own_export_row(world: World, client_for) -> None:
+    before = AuditRecord.objects.count()
+    rows = rows_of(client_for("sysadmin").get("/xuat/nhat-ky.csv"), "csv")
+    assert len(rows) - 1 == before
+    assert AuditRecord.objects.get(action=Action.EXPORT).changes["Số dòng"] == before
+
+
 def test_only_the_audit_readers_export_the_audit_trail(world: World, client_for) -> None:
     assert client_for("province_staff").get("/xuat/nhat-ky.xlsx").status_code == 403
 
