@@ -269,6 +269,8 @@ def test_organisations_are_created_under_parents_of_the_file_and_moved(world: Wo
     school = Org.objects.get(code="X01-03-01")
     assert school.parent is not None and school.parent.code == "X01-03" and school.path.startswith(world.commune.path)
     assert Org.objects.get(code="X01-02").name == "Chi bộ thôn Đông A"
+    created = AuditRecord.objects.get(target_type="org", target_id=school.pk, action="create")
+    assert created.note == "Nhập từ tệp to-chuc.xlsx (job #—)" and created.actor == world.commune_staff
     assert run_import(kind="orgs", path=path, user=world.commune_staff, commit=True).unchanged == 3
 
 

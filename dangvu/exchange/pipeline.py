@@ -981,9 +981,15 @@ def run_import(
         return report
     try:
         with transaction.atomic():
+            last_audit = AuditRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             run()
             if not report.ok:
                 raise _Rollback
+            if kind in (Kind.ORGS, Kind.EVENTS):
+                # The services (org_create, event_add, …) write their own audit rows; name the file on them.
+                AuditRecord.objects.filter(
+                    pk__gt=last_audit, note="", actor=user if user is not None and user.pk else None
+                ).update(note=ctx.note[:255])
     except _Rollback:
         return report
     report.committed = True
