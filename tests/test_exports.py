@@ -125,7 +125,7 @@ def test_the_xlsx_has_a_frozen_header_dates_as_dates_and_card_numbers_as_text(wo
     assert sheet.column_dimensions["B"].width >= 20
     row = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == "Đặng Thị Yến")
     card, birth = row[0], row[headers.index("Ngày sinh")]
-    assert card.value == "00012345" and card.data_type == "s"
+    assert card.value == "00012345" and card.data_type == "s" and card.number_format == "@"
     assert isinstance(birth.value, datetime) and birth.value.date() == date(1990, 2, 3)
     assert birth.number_format == "dd/mm/yyyy"
     cccd = row[headers.index("Số CCCD")]

@@ -33,6 +33,7 @@ BOM = "\ufeff"
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 DECIMAL_FORMAT = "0.0"
+TEXT_FORMAT = "@"
 # Excel's sheet names: at most 31 characters, none of []:*?/\
 SHEET_NAME_LIMIT = 31
 CHUNK = 64 * 1024
@@ -100,8 +101,11 @@ def _xlsx_cell(sheet: Any, column: Column, value: Any) -> Any:
     if value is None or value == "":
         return None
     if column.kind == Kind.ID:
-        value = str(value)
-    elif column.kind == Kind.DATE and isinstance(value, date):
+        # Text, and formatted as text ("@") so a value typed over it in Excel stays text too.
+        cell = WriteOnlyCell(sheet, value=str(value))
+        cell.data_type, cell.number_format = "s", TEXT_FORMAT
+        return cell
+    if column.kind == Kind.DATE and isinstance(value, date):
         cell = WriteOnlyCell(sheet, value=value if not isinstance(value, datetime) else value.date())
         cell.number_format = DATE_FORMAT
         return cell
