@@ -80,6 +80,6 @@ ensure_chromium() {
 # Debian's LibreOffice Writer (headless), poppler-utils and the Liberation fonts (metric twins of Times
 # New Roman, with the Vietnamese letters) for the test that converts the Word report to PDF.
 ensure_libreoffice() {
-    apt_install libreoffice-writer-nogui poppler-utils fonts-liberation2 \
-        || warn "Không cài được LibreOffice: kiểm thử chuyển báo cáo Word sang PDF sẽ bị bỏ qua."
+    apt_install libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation2 \
+        || warn "Không cài được LibreOffice: kiểm thử chuyển báo cáo Word sang PDF và tệp .xls mẫu sẽ bị bỏ qua."
 }
