@@ -9,13 +9,11 @@ loads with ratings, then once more without them, and prints both times and the p
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from datetime import date
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _django import setup_django
 
 TODAY = date(2026, 11, 23)  # the demo's "today": the year-end rating of 2026 in progress
 
@@ -23,16 +21,9 @@ TODAY = date(2026, 11, 23)  # the demo's "today": the year-end rating of 2026 in
 def main() -> None:
     members = int(sys.argv[1]) if len(sys.argv) > 1 else 15_000
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 2
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvu.settings")
-    from dangvu.cli import _ensure_local_secret
-
-    _ensure_local_secret()
-    import django
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection
 
-    django.setup()
-    call_command("migrate", verbosity=0)
     from dangvu.demo.generator import demo_load
 
     for run in range(1, runs + 1):

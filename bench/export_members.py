@@ -12,16 +12,14 @@ the peak of Python memory the export allocated (the process's max RSS is printed
 
 from __future__ import annotations
 
-import os
 import random
 import resource
 import sys
 import time
 import tracemalloc
 from datetime import date, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _django import setup_django
 
 COMMUNES, CELLS = 20, 10
 GIVEN = ("An", "Bình", "Châu", "Dũng", "Đức", "Giang", "Hà", "Hùng", "Khoa", "Lan", "Long", "Mai", "Nam", "Phúc", "Yến")
@@ -138,16 +136,9 @@ def export(fmt: str) -> int:
 
 def main() -> None:
     wanted = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvu.settings")
-    from dangvu.cli import _ensure_local_secret
-
-    _ensure_local_secret()
-    import django
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection
 
-    django.setup()
-    call_command("migrate", verbosity=0)
     ensure_members(wanted)
     from dangvu.members.models import Member
 

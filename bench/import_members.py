@@ -13,7 +13,6 @@ members it adds stay there.
 
 from __future__ import annotations
 
-import os
 import random
 import resource
 import sys
@@ -22,7 +21,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _django import setup_django
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
 MIDDLE = ["Văn", "Thị", "Minh", "Đức", "Thu", "Ngọc", "Quang", "Thanh", "Hữu", "Kim"]
@@ -145,16 +144,9 @@ def write_file(path: Path, rows: int, cells: list[str]) -> None:
 
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvu.settings")
-    from dangvu.cli import _ensure_local_secret
-
-    _ensure_local_secret()
-    import django
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection
 
-    django.setup()
-    call_command("migrate", verbosity=0)
     from dangvu.exchange.pipeline import run_import
 
     cells = build_tree()

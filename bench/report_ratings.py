@@ -11,14 +11,12 @@ Use a scratch database: it replaces the domain data.
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _django import setup_django
 
 LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
 WEIGHTS = (17, 70, 11, 2)
@@ -28,16 +26,9 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     members = int(sys.argv[2]) if len(sys.argv) > 2 else 15_000
     year = int(sys.argv[3]) if len(sys.argv) > 3 else 2025
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvu.settings")
-    from dangvu.cli import _ensure_local_secret
-
-    _ensure_local_secret()
-    import django
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection, transaction
 
-    django.setup()
-    call_command("migrate", verbosity=0)
     from dangvu.demo.generator import demo_load
     from dangvu.evaluations.models import MemberRating, OrgRating
     from dangvu.evaluations.periods import PeriodKey
