@@ -578,11 +578,11 @@ def test_the_children_fragment_takes_a_fixed_number_of_queries(
 def test_the_node_page_takes_a_fixed_number_of_queries(world: World, client_for, django_assert_num_queries) -> None:
     client = client_for("commune_staff")
     # the node; ancestors; subtree sub-organisations + members; children list + their sub-organisations
-    # + their members; history
-    with django_assert_num_queries(AUTH_QUERIES + 8):
+    # + their members; history; its awards
+    with django_assert_num_queries(AUTH_QUERIES + 9):
         assert client.get(url("detail", world.commune)).status_code == 200
     _grow(world)
-    with django_assert_num_queries(AUTH_QUERIES + 8):
+    with django_assert_num_queries(AUTH_QUERIES + 9):
         assert client.get(url("detail", world.commune)).status_code == 200
 
 
