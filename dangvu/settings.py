@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dangvu.evaluations",
     "dangvu.reports",
     "dangvu.exchange",
+    "dangvu.awards",
     "dangvu.api",
     "ninja",  # its bundled Swagger UI files: the API docs page loads nothing from a CDN
     "dangvu.demo",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("dang-vien/", include("dangvu.members.urls")),
     path("danh-gia/", include("dangvu.evaluations.urls")),
     path("bao-cao/", include("dangvu.reports.urls")),
+    path("khen-thuong/", include("dangvu.awards.urls")),
     path("nhap-xuat/", include("dangvu.exchange.urls")),
     path("xuat/", include("dangvu.exchange.export_urls")),
     path("api/", include("dangvu.api.urls")),
