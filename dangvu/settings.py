@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dangvu.exchange",
     "dangvu.awards",
     "dangvu.api",
+    "dangvu.lifecycle",
     "ninja",  # its bundled Swagger UI files: the API docs page loads nothing from a CDN
     "dangvu.demo",
 ]

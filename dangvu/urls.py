@@ -13,5 +13,7 @@ urlpatterns = [
     path("nhap-xuat/", include("dangvu.exchange.urls")),
     path("xuat/", include("dangvu.exchange.export_urls")),
     path("api/", include("dangvu.api.urls")),
+    path("viec-can-lam/", include("dangvu.lifecycle.urls")),
+    path("huy-hieu/", include("dangvu.lifecycle.badge_urls")),
     path("nhat-ky/", include("dangvu.audit.urls")),
 ]

@@ -25,6 +25,7 @@ from dangvu.audit.models import Action
 from dangvu.audit.services import audit_record
 from dangvu.evaluations.grids import rating_history
 from dangvu.lib.forms import add_service_errors
+from dangvu.lifecycle.views import member_section
 from dangvu.members import services
 from dangvu.members.forms import EventDeleteForm, EventForm, MemberCreateForm, MemberForm
 from dangvu.members.lifecycle import EventKind, Status
@@ -183,6 +184,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": services.member_warnings(member),
             "timeline": timeline,
             "ratings": rating_history(member),
+            "party": member_section(member),
             "can_edit": is_editor,
             "audit_url": (f"{reverse('audit:list')}?type=member&id={member.pk}" if user.role in AUDIT_READERS else ""),
         },
