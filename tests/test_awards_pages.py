@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from dangvu.accounts.models import User
 from dangvu.audit.models import AuditRecord
 from dangvu.awards.annex import annex_context
 from dangvu.awards.models import AwardDecision, AwardKind, AwardProposal, AwardRule, SubjectKind
@@ -308,3 +309,26 @@ def test_only_the_admin_adds_and_disables_rules_through_the_pages(rated: World, 
     assert not rule.active
     assert "tiêu biểu 3 năm liên tục" not in html(client_for("commune_staff").get(reverse("awards:index")))
     assert client_for("viewer").get(reverse("awards:rules")).status_code == 200
+
+
+# The demo ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_has_eligible_subjects_proposals_and_a_decision() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for _ in range(2):  # a second run replaces the awards as it replaces the members
+        call_command("demo", members=400, seed=2026, today=date(2026, 11, 23), stdout=StringIO())
+    decision = AwardDecision.objects.get()
+    granted = list(decision.proposals.all())
+    assert granted and all(p.rule == member_merit() and p.years == [2018, 2019, 2020, 2021, 2022] for p in granted)
+    pending = AwardProposal.objects.filter(decision__isnull=True)
+    assert pending.exists() and all(p.rule == banner() for p in pending)
+    commune = User.objects.get(username="xa").scope
+    assert commune is not None
+    assert len(eligible(member_merit(), commune, 2022).candidates) == len(granted)
+    assert eligible(banner(), commune, 2025).candidates
+    assert not AuditRecord.objects.exclude(target_type="demo").exists()
