@@ -1,0 +1,103 @@
+"""`dangvu meetings stats --org CODE --year YYYY --format json|csv|xlsx|text`: the cell-meeting figures of
+an organisation's subtree for a year (meetings per month, attendance rate, missed months).
+
+xlsx is written to `--output` (default: `sinh-hoat-<CODE>-<YYYY>.xlsx`); the other formats to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from dangvu.exchange.exports import Column, Kind, Table, csv_lines, write_xlsx
+from dangvu.meetings.queries import CellYear, year_stats
+from dangvu.orgs.models import Org
+
+ERR_NO_ORG = "Không có tổ chức mã “{code}”."
+
+
+def _month_column(month: int) -> Column:
+    def get(row: CellYear) -> int:
+        return row.regular_by_month.get(month, 0)
+
+    return Column(f"T{month}", get, Kind.INT, 5)
+
+
+def _months(row: CellYear) -> str:
+    return ", ".join(map(str, row.missed))
+
+
+COLUMNS = [
+    Column("Mã", lambda r: r.cell.code, Kind.ID, 14),
+    Column("Chi bộ", lambda r: r.cell.name, Kind.TEXT, 36),
+    *[_month_column(m) for m in range(1, 13)],
+    Column("Chuyên đề", lambda r: r.thematic, Kind.INT, 10),
+    Column("Số buổi", lambda r: r.held, Kind.INT, 8),
+    Column("Có mặt", lambda r: r.present, Kind.INT, 8),
+    Column("Lượt điểm danh", lambda r: r.total, Kind.INT, 10),
+    Column("Tỷ lệ dự", lambda r: r.rate, Kind.TEXT, 10),
+    Column("Tháng thiếu", _months, Kind.TEXT, 20),
+]
+
+
+class Command(BaseCommand):
+    help = "Thống kê sinh hoạt chi bộ: stats --org MÃ --year NĂM --format json|csv|xlsx|text."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        stats = sub.add_parser("stats")
+        stats.add_argument("--org", required=True)
+        stats.add_argument("--year", type=int, default=timezone.localdate().year)
+        stats.add_argument("--format", choices=["json", "csv", "xlsx", "text"], default="text")
+        stats.add_argument("--output", default="")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        org = Org.objects.filter(code=options["org"]).first()
+        if org is None:
+            raise CommandError(ERR_NO_ORG.format(code=options["org"]))
+        year = options["year"]
+        stats = year_stats(org, year, timezone.localdate())
+        fmt = options["format"]
+        if fmt == "json":
+            data = {
+                "org": org.code,
+                "year": year,
+                "held": stats.held,
+                "rate": stats.rate,
+                "cells_missing_months": len(stats.missing_cells),
+                "cells": [
+                    {
+                        "code": r.cell.code,
+                        "name": r.cell.name,
+                        "regular_by_month": r.months,
+                        "thematic": r.thematic,
+                        "held": r.held,
+                        "present": r.present,
+                        "excused": r.excused,
+                        "absent": r.absent,
+                        "rate": r.rate,
+                        "missed_months": list(r.missed),
+                    }
+                    for r in stats.cells
+                ],
+            }
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        table = Table(f"sinh-hoat-{org.code}-{year}", "Sinh hoạt chi bộ", COLUMNS, stats.cells)
+        if fmt == "csv":
+            for line in csv_lines(table):
+                self.stdout.write(line.decode("utf-8"), ending="")
+            return
+        if fmt == "xlsx":
+            path = options["output"] or f"sinh-hoat-{org.code}-{year}.xlsx"
+            with open(path, "wb") as out:
+                write_xlsx(table, out)
+            self.stdout.write(path)
+            return
+        self.stdout.write(f"{org.name} — năm {year}: {stats.held} buổi, tỷ lệ dự {stats.rate}")
+        for r in stats.cells:
+            missed = _months(r) or "—"
+            self.stdout.write(f"  {r.cell.code:<14} {r.cell.name:<36} {r.held:>3} buổi  {r.rate:>7}  thiếu: {missed}")
