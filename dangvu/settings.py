@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dangvu.reports",
     "dangvu.exchange",
     "dangvu.awards",
+    "dangvu.meetings",
     "dangvu.api",
     "dangvu.lifecycle",
     "ninja",  # its bundled Swagger UI files: the API docs page loads nothing from a CDN

@@ -37,6 +37,7 @@ class ItemKind(models.TextChoices):
     MEMBERS_NOT_RATED = "members_not_rated", "Đảng viên chưa xếp loại"
     ORGS_NOT_RATED = "orgs_not_rated", "Tổ chức chưa xếp loại"
     IMPORT_WARNINGS = "import_warnings", "Lần nhập dữ liệu có cảnh báo"
+    ABSENT_3_MONTHS = "absent_3_months", "Bỏ sinh hoạt đảng 3 tháng trong năm"
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ def worklist(user: User, today: date) -> list[Item]:
                 )
             )
         items.extend(_rating_items(user, today))
+        items.extend(_absence_items(members, today))
     items.extend(_import_items(user))
     items.sort(key=lambda i: (i.due, i.kind, i.subject))
     return items
@@ -215,6 +217,26 @@ def _rating_items(user: User, today: date) -> list[Item]:
                 )
             )
     return items
+
+
+def _absence_items(members: models.QuerySet[Member], today: date) -> list[Item]:
+    """Điều lệ Đảng, QĐ 294-QĐ/TW: "bỏ sinh hoạt đảng … ba tháng trong năm" is a ground for striking off."""
+    from dangvu.meetings.queries import absentees
+
+    return [
+        Item(
+            today,
+            ItemKind.ABSENT_3_MONTHS,
+            row.member.full_name,
+            f"Vắng sinh hoạt không lý do các tháng {', '.join(map(str, row.months))}/{today.year}; "
+            "chi bộ xem xét xóa tên (bỏ sinh hoạt đảng ba tháng trong năm)",
+            _member_url(row.member.pk),
+            reverse("meetings:cell", args=[row.member.current_org_id]) if row.member.current_org_id else "",
+            "Xem sinh hoạt chi bộ",
+            False,
+        )
+        for row in absentees(members.filter(status__in=ON_ROLL), today.year)
+    ]
 
 
 def _import_items(user: User) -> list[Item]:
