@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dangvu.reports",
     "dangvu.exchange",
     "dangvu.awards",
+    "dangvu.clusters",
     "dangvu.meetings",
     "dangvu.api",
     "dangvu.lifecycle",

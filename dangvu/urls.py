@@ -10,6 +10,7 @@ urlpatterns = [
     path("danh-gia/", include("dangvu.evaluations.urls")),
     path("bao-cao/", include("dangvu.reports.urls")),
     path("khen-thuong/", include("dangvu.awards.urls")),
+    path("cum-thi-dua/", include("dangvu.clusters.urls")),
     path("sinh-hoat/", include("dangvu.meetings.urls")),
     path("nhap-xuat/", include("dangvu.exchange.urls")),
     path("xuat/", include("dangvu.exchange.export_urls")),
