@@ -56,10 +56,11 @@ INSTALLED_APPS = [
     "dangvu.reports",
     "dangvu.exchange",
     "dangvu.awards",
-    "dangvu.clusters",
     "dangvu.meetings",
+    "dangvu.clusters",
     "dangvu.api",
     "dangvu.lifecycle",
+    "dangvu.plans",
     "ninja",  # its bundled Swagger UI files: the API docs page loads nothing from a CDN
     "dangvu.demo",
 ]
