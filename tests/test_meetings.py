@@ -146,3 +146,17 @@ def test_the_stats_command(world: World) -> None:
     text = StringIO()
     call_command("meetings", "stats", "--org", "X01", "--year", "2026", "--format", "text", stdout=text)
     assert "Chi bộ Văn phòng" in text.getvalue()
+
+
+def test_the_demo_writes_a_year_of_meetings_with_its_warnings(world: World) -> None:
+    from dangvu.demo.meetings_demo import meetings_demo
+    from dangvu.meetings.queries import recognised
+
+    assert meetings_demo(commune=world.commune, today=TODAY) == 3 * 10 - 3
+    stats = year_stats(world.commune, 2026, TODAY)
+    assert {c.cell.code: c.missed for c in stats.missing_cells} == {"X01-01-01": (4,), "X01-01-02": (6, 8)}
+    rows = absentees(Member.objects.all(), 2026)
+    assert [(r.member, r.months) for r in rows] == [(world.chau, (1, 2, 3))]
+    assert len(list(recognised(world.commune))) == 1
+    meetings_demo(commune=world.commune, today=TODAY)  # runs again from scratch
+    assert Meeting.objects.count() == 27
