@@ -160,3 +160,13 @@ def test_the_demo_writes_a_year_of_meetings_with_its_warnings(world: World) -> N
     assert len(list(recognised(world.commune))) == 1
     meetings_demo(commune=world.commune, today=TODAY)  # runs again from scratch
     assert Meeting.objects.count() == 27
+
+
+def test_the_api_gives_the_figures_in_scope_only(world: World, client_for) -> None:
+    meet(world.office_cell, date(2026, 1, 5), {world.an: P, world.binh: A})
+    response = client_for("commune_staff").get("/api/v1/meetings/stats", {"org": "X01", "year": 2026})
+    assert response.status_code == 200
+    office = next(row for row in response.json()["cells"] if row["code"] == "X01-01-01")
+    assert office["rate"] == "50,0%" and office["missed_months"] == list(range(2, 11))
+    assert client_for("outsider").get("/api/v1/meetings/stats", {"org": "X01", "year": 2026}).status_code == 404
+    assert client_for("commune_staff").get("/api/v1/model-cells", {"org": "X01"}).json() == []

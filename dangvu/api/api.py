@@ -14,6 +14,7 @@ from ninja.renderers import JSONRenderer
 from dangvu.api import errors
 from dangvu.api.auth import SessionUserAuth, TokenAuth
 from dangvu.api.imports import router as imports_router
+from dangvu.api.meetings import router as meetings_router
 from dangvu.api.members import router as members_router
 from dangvu.api.orgs import router as orgs_router
 from dangvu.api.ratings import router as ratings_router
@@ -43,3 +44,4 @@ api.add_router("", orgs_router)
 api.add_router("", members_router)
 api.add_router("", ratings_router)
 api.add_router("", imports_router)
+api.add_router("", meetings_router)
