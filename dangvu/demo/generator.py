@@ -26,6 +26,7 @@ from dangvu.demo.awards_demo import awards_demo
 from dangvu.demo.lifecycle_demo import lifecycle_demo
 from dangvu.demo.meetings_demo import meetings_demo
 from dangvu.demo.people import MemberPlanner, PlannedMember
+from dangvu.demo.plans_demo import plans_demo
 from dangvu.demo.ratings import RatingSummary, write_ratings
 from dangvu.demo.tree import PROVINCE_NAME, OrgPlan, plan_tree
 from dangvu.evaluations.models import MemberRating, OrgRating, Period
@@ -280,6 +281,7 @@ def demo_load(
             summary.rating_seconds = time.perf_counter() - rating_started
         lifecycle_demo(rows=rows, focus=orgs[cell_plan.index], today=today)
         awards_demo(province=orgs[0], commune=orgs[commune_index], today=today)
+        plans_demo(province=orgs[0], commune=orgs[commune_index], today=today)
         meetings_demo(commune=orgs[commune_index], today=today)
         audit_record(
             actor=None,

@@ -1,0 +1,131 @@
+"""`dangvu plans targets|inspections --org CODE --year YYYY --format json|csv|xlsx|text`.
+
+The same figures as the pages (`progress.py`); csv and xlsx go to stdout (xlsx as bytes) or `--output`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from dangvu.exchange.exports import Column, Kind, Table, csv_lines, xlsx_file
+from dangvu.orgs.models import Org
+from dangvu.plans.progress import inspection_progress, targets_progress
+
+FORMATS = ("json", "csv", "xlsx", "text")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value) if hasattr(value, "label") else value
+
+
+def target_rows(org: Org, year: int) -> list[dict[str, Any]]:
+    rows = []
+    for p in targets_progress(org, year, timezone.localdate()):
+        t = p["target"]
+        for row in p["rows"]:
+            rows.append(
+                {
+                    "target": t.get_kind_display(),
+                    "goal": t.goal.text(t.unit),
+                    "years": t.years_text,
+                    "org_code": t.org.code if row["is_self"] else "",
+                    "org": row["name"],
+                    "numerator": row["numerator"],
+                    "denominator": row["denominator"],
+                    "actual": _plain(row["actual"]),
+                    "status": str(row["status"].value),
+                    "status_label": str(row["status"].label),
+                }
+            )
+    return rows
+
+
+def inspection_rows(org: Org, year: int) -> list[dict[str, Any]]:
+    rows = []
+    for k in inspection_progress(org, year):
+        for q in k["quarters"]:
+            rows.append(
+                {
+                    "kind": k["kind"],
+                    "quarter": q["quarter"],
+                    "planned_orgs": q["planned_orgs"],
+                    "done_orgs": q["done_orgs"],
+                    "planned_members": q["planned_members"],
+                    "done_members": q["done_members"],
+                    "ytd_orgs": q["ytd_orgs"],
+                    "ytd_members": q["ytd_members"],
+                    "ytd_orgs_share": _plain(q["ytd_orgs_share"]),
+                    "ytd_members_share": _plain(q["ytd_members_share"]),
+                    "sentence": q["sentence"],
+                }
+            )
+    return rows
+
+
+def _getter(key: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: row.get(key)
+
+
+def _kind(rows: list[dict[str, Any]], key: str) -> Kind:
+    values = [r.get(key) for r in rows if r.get(key) is not None]
+    if values and all(isinstance(v, int) for v in values):
+        return Kind.INT
+    if values and all(isinstance(v, (int, float)) for v in values):
+        return Kind.DECIMAL
+    return Kind.TEXT
+
+
+class Command(BaseCommand):
+    help = "Chỉ tiêu và tiến độ kiểm tra, giám sát của một cấp ủy trong một năm."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("what", choices=("targets", "inspections"))
+        parser.add_argument("--org", required=True, help="mã tổ chức")
+        parser.add_argument("--year", type=int, default=None)
+        parser.add_argument("--format", choices=FORMATS, default="text")
+        parser.add_argument("--output", default="", help="tệp kết quả (mặc định: stdout)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        org = Org.objects.filter(code=options["org"]).first()
+        if org is None:
+            raise CommandError(f"Không có tổ chức mã {options['org']}.")
+        year = options["year"] or timezone.localdate().year
+        what = options["what"]
+        rows = target_rows(org, year) if what == "targets" else inspection_rows(org, year)
+        fmt = options["format"]
+        if fmt == "json":
+            self.stdout.write(json.dumps({"org": org.code, "year": year, what: rows}, ensure_ascii=False, indent=2))
+            return
+        if fmt == "text":
+            for row in rows:
+                if what == "targets":
+                    self.stdout.write(
+                        f"{row['target']} {row['goal']} — {row['org']}: {row['numerator']}/{row['denominator']}"
+                        f" ({row['actual']}) {row['status_label']}"
+                    )
+                else:
+                    self.stdout.write(f"Quý {row['quarter']}: {row['sentence']}")
+            return
+        keys = list(rows[0]) if rows else ["empty"]
+        table = Table(
+            name=f"{what}-{org.code}-{year}",
+            title=what,
+            columns=[Column(k, _getter(k), _kind(rows, k)) for k in keys],
+            rows=rows,
+        )
+        data = b"".join(csv_lines(table)) if fmt == "csv" else xlsx_file(table).read()
+        if options["output"]:
+            with open(options["output"], "wb") as out:
+                out.write(data)
+        elif fmt == "csv":
+            self.stdout.write(data.decode("utf-8-sig"), ending="")
+        else:
+            sys.stdout.buffer.write(data)

@@ -1,0 +1,76 @@
+"""Emulation registrations, commitments and initiatives: their shares feed the targets; the `plans` command
+prints the same figures as json, csv and text."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+from django.core.management import call_command
+
+from dangvu.plans.models import Assessment, InitiativeLevel, Registration, RegistrationKind, Target, TargetKind
+from dangvu.plans.progress import target_progress
+from dangvu.plans.status import Status
+from tests.factories import World
+
+
+def _register(world: World) -> None:
+    Registration.objects.create(
+        year=2026,
+        kind=RegistrationKind.INITIATIVE,
+        org=world.village_cell,
+        text="Cách làm “Chi bộ số”",
+        registered_on=date(2026, 1, 15),
+        assessment=Assessment.DONE,
+        level=InitiativeLevel.GRASSROOTS,
+        has_product=True,
+    )
+    for member in (world.an, world.binh, world.chau, world.dung):
+        Registration.objects.create(
+            year=2026,
+            kind=RegistrationKind.COMMITMENT,
+            member=member,
+            text="Cam kết tu dưỡng, rèn luyện",
+            registered_on=date(2026, 1, 15),
+            assessment=Assessment.NOT_DONE if member == world.dung else Assessment.DONE,
+        )
+    # Another commune's registration never counts here.
+    Registration.objects.create(
+        year=2026,
+        kind=RegistrationKind.COMMITMENT,
+        member=world.giang,
+        text="Cam kết",
+        registered_on=date(2026, 1, 15),
+    )
+
+
+def test_commitments_count_as_a_share_of_the_members_on_the_roll(world: World) -> None:
+    _register(world)
+    target = Target.objects.create(
+        org=world.commune, year_from=2026, year_to=2026, kind=TargetKind.MEMBERS_REGISTERED, low=Decimal(80)
+    )
+    progress = target_progress(target, date(2026, 12, 31))
+    own = progress["rows"][0]
+    assert (own["numerator"], own["denominator"], own["actual_text"]) == (4, 5, "80,0%")
+    assert own["status"] == Status.MET
+    village = next(r for r in progress["rows"] if r["pk"] == world.village_cell.pk)
+    assert village["actual_text"] == "0,0%" and village["status"] == Status.AT_RISK
+
+
+def test_the_command_prints_targets_and_inspections(world: World) -> None:
+    _register(world)
+    Target.objects.create(
+        org=world.commune, year_from=2026, year_to=2026, kind=TargetKind.ORGS_REGISTERED, low=Decimal(50)
+    )
+    out = StringIO()
+    call_command("plans", "targets", org="X01", year=2026, format="json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["targets"][0]["actual"] == 50.0 and data["targets"][0]["status"] == "met"
+    out = StringIO()
+    call_command("plans", "targets", org="X01", year=2026, format="csv", stdout=out)
+    assert out.getvalue().splitlines()[0].startswith("target,goal,years")
+    out = StringIO()
+    call_command("plans", "inspections", org="X01", year=2026, format="text", stdout=out)
+    assert out.getvalue() == ""
