@@ -460,12 +460,12 @@ def test_the_report_page_takes_a_fixed_number_of_queries(
 ) -> None:
     client = client_for("province_staff")
     client.get(REPORT_URL, {"nam": 2025})
-    # session, user (with scope), breadcrumbs, the report's nine
-    with django_assert_num_queries(12):
+    # session, user (with scope), breadcrumbs, the report's nine, the rating targets (plans)
+    with django_assert_num_queries(13):
         client.get(REPORT_URL, {"nam": 2025})
     from tests.factories import make_org
 
     for n in range(4):
         make_org(f"X0{n + 3}", f"Đảng bộ xã Số {n}", "upper", world.province)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(REPORT_URL, {"nam": 2025})

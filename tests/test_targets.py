@@ -129,3 +129,21 @@ def test_the_targets_page_shows_progress_and_hides_other_communes(world: World, 
     assert "Kết nạp đảng viên mới" in body and "≥ 3%" in body and "plan-bar" in body
     assert client_for("outsider").get(f"/ke-hoach/?org={world.commune.pk}&nam=2026").status_code == 404
     assert client_for("member").get("/ke-hoach/").status_code == 403
+
+
+def test_the_rating_report_shows_the_targets_beside_the_actuals(world: World, client_for) -> None:
+    OrgRating.objects.create(org=world.agency, year=2025, quarter=YEAR, level="HTTNV")
+    OrgRating.objects.create(org=world.village_cell, year=2025, quarter=YEAR, level="HTXSNV")
+    Target.objects.create(
+        org=world.commune,
+        year_from=2025,
+        year_to=2025,
+        kind=TargetKind.ORGS_GOOD,
+        low=D(90),
+        excellent_low=D(15),
+        excellent_high=D(20),
+    )
+    body = client_for("commune_staff").get(f"/bao-cao/xep-loai/?org={world.commune.pk}&nam=2025").content.decode()
+    assert "So với chỉ tiêu" in body
+    assert "chỉ tiêu ≥ 90%, trong đó 15–20% HTXSNV — thực hiện 100,0% (2/2), HTXSNV 50,0%" in body
+    assert "status-met" in body

@@ -53,6 +53,11 @@ class Target(models.Model):
         return " đảng viên" if self.kind in COUNT_KINDS else "%"
 
     @property
+    def goal_text(self) -> str:
+        """ "≥ 90%", "12.000–13.000 đảng viên"."""
+        return self.goal.text(self.unit)
+
+    @property
     def goal(self) -> Goal:
         return Goal(self.comparator, self.low, self.high)
 

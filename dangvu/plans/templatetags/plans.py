@@ -1,0 +1,22 @@
+"""`{% rating_targets org year %}`: the rating targets of the organisation beside the actuals of the rating
+report (the same progress as the targets page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from dangvu.orgs.models import Org
+from dangvu.plans.models import RATING_KINDS, Target
+from dangvu.plans.progress import target_progress
+
+register = template.Library()
+
+
+@register.inclusion_tag("plans/_rating_targets.html")
+def rating_targets(org: Org, year: int) -> dict[str, Any]:
+    targets = Target.objects.filter(org=org, year_from__lte=year, year_to__gte=year, kind__in=RATING_KINDS)
+    today = timezone.localdate()
+    return {"org": org, "year": year, "progress": [target_progress(t, today) for t in targets.select_related("org")]}
