@@ -47,3 +47,24 @@ def test_progress_per_quarter_and_year_to_date(world: World, client_for) -> None
     page = client_for("commune_staff").get(f"/ke-hoach/kiem-tra/?org={world.commune.pk}&nam=2026")
     assert "Kiểm tra được 2/4 tổ chức (đạt 50,0% kế hoạch năm)" in page.content.decode()
     assert client_for("outsider").get(f"/ke-hoach/kiem-tra/?org={world.commune.pk}&nam=2026").status_code == 404
+
+
+def test_follow_ups_due_appear_on_the_work_list_of_the_scope_only(world: World) -> None:
+    from dangvu.lifecycle.worklist import ItemKind, worklist
+
+    plan = InspectionPlan.objects.create(org=world.commune, year=2026, title="Kế hoạch")
+    InspectionItem.objects.create(
+        plan=plan,
+        target_org=world.village_cell,
+        subject="Sinh hoạt chi bộ",
+        kind=InspectionKind.SUPERVISION,
+        by_whom="Ban Thường vụ",
+        quarter=2,
+        done_on=date(2026, 5, 2),
+        follow_up="Bổ sung biên bản",
+        follow_up_due=date(2026, 6, 10),
+    )
+    items = [i for i in worklist(world.commune_staff, date(2026, 6, 1)) if i.kind == ItemKind.FOLLOW_UP]
+    assert [(i.subject, i.due, i.late) for i in items] == [("Chi bộ thôn Đông", date(2026, 6, 10), False)]
+    assert "Bổ sung biên bản" in items[0].detail
+    assert not [i for i in worklist(world.outsider, date(2026, 6, 1)) if i.kind == ItemKind.FOLLOW_UP]

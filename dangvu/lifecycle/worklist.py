@@ -38,6 +38,7 @@ class ItemKind(models.TextChoices):
     ORGS_NOT_RATED = "orgs_not_rated", "Tổ chức chưa xếp loại"
     IMPORT_WARNINGS = "import_warnings", "Lần nhập dữ liệu có cảnh báo"
     ABSENT_3_MONTHS = "absent_3_months", "Bỏ sinh hoạt đảng 3 tháng trong năm"
+    FOLLOW_UP = "follow_up", "Khắc phục sau kiểm tra, giám sát"
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ def worklist(user: User, today: date) -> list[Item]:
             )
         items.extend(_rating_items(user, today))
         items.extend(_absence_items(members, today))
+        items.extend(_follow_up_items(user, horizon, today))
     items.extend(_import_items(user))
     items.sort(key=lambda i: (i.due, i.kind, i.subject))
     return items
@@ -236,6 +238,32 @@ def _absence_items(members: models.QuerySet[Member], today: date) -> list[Item]:
             False,
         )
         for row in absentees(members.filter(status__in=ON_ROLL), today.year)
+    ]
+
+
+def _follow_up_items(user: User, horizon: date, today: date) -> list[Item]:
+    """Follow-ups required by an inspection or supervision of the user's scope, not yet done, due soon."""
+    from dangvu.plans.models import InspectionItem
+
+    rows = InspectionItem.objects.filter(
+        plan__org__in=Org.objects.visible_to(user),
+        follow_up_due__isnull=False,
+        follow_up_due__lte=horizon,
+        follow_up_done_on__isnull=True,
+    ).select_related("plan", "target_org", "target_member")
+    return [
+        Item(
+            row.follow_up_due,
+            ItemKind.FOLLOW_UP,
+            row.target_org.name if row.target_org else row.target_member.full_name if row.target_member else "",
+            f"{row.get_kind_display()} “{row.subject}”: {row.follow_up}",
+            f"{reverse('plans:inspections')}?org={row.plan.org_id}&nam={row.plan.year}",
+            f"{reverse('plans:inspections')}?org={row.plan.org_id}&nam={row.plan.year}",
+            "Xem kế hoạch kiểm tra",
+            today > row.follow_up_due,
+        )
+        for row in rows
+        if row.follow_up_due is not None
     ]
 
 
