@@ -170,3 +170,27 @@ def test_the_api_gives_the_figures_in_scope_only(world: World, client_for) -> No
     assert office["rate"] == "50,0%" and office["missed_months"] == list(range(2, 11))
     assert client_for("outsider").get("/api/v1/meetings/stats", {"org": "X01", "year": 2026}).status_code == 404
     assert client_for("commune_staff").get("/api/v1/model-cells", {"org": "X01"}).json() == []
+
+
+def test_the_figures_page_runs_a_fixed_number_of_queries_and_exports(world: World, client_for) -> None:
+    client = client_for("commune_staff")
+    url = reverse("meetings:index")
+    meet(world.office_cell, date(2026, 1, 5), {world.an: P})
+    client.get(url, {"nam": 2026})
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        client.get(url, {"nam": 2026})
+    for month in range(2, 8):
+        meet(world.economy_cell, date(2026, month, 5), {world.dung: A})
+        meet(world.village_cell, date(2026, month, 6), {world.duc: P})
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(url, {"nam": 2026}).status_code == 200
+    assert len(after) == len(before)
+    response = client.get(reverse("meetings:export"), {"nam": 2026, "format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Chi bộ Văn phòng" in text and "Tháng thiếu" in text
+    xlsx = client.get(reverse("meetings:export"), {"nam": 2026})
+    assert xlsx.status_code == 200 and xlsx["Content-Disposition"].endswith('.xlsx"')
+    assert client.get(reverse("meetings:export"), {"format": "pdf"}).status_code == 404

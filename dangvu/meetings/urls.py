@@ -6,6 +6,7 @@ app_name = "meetings"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("tai-ve/", views.export, name="export"),
     path("chi-bo/<int:pk>/", views.cell, name="cell"),
     path("chi-bo/<int:pk>/them/", views.meeting_create, name="create"),
     path("buoi/<int:pk>/", views.meeting_detail, name="detail"),

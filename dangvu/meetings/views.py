@@ -10,14 +10,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangvu.accounts.models import TREE_READERS, User
+from dangvu.exchange.exports import FORMATS, export_response
 from dangvu.meetings import queries, services
+from dangvu.meetings.exports import stats_table
 from dangvu.meetings.forms import AssessmentForm, CriterionForm, MeetingForm, RecogniseForm
 from dangvu.meetings.models import AssessmentStatus, Meeting, ModelCellAssessment, ModelCellCriterion, Presence
 from dangvu.meetings.rules import STRIKE_OFF_GROUND
@@ -74,6 +76,18 @@ def index(request: HttpRequest) -> HttpResponse:
     stats = queries.year_stats(org, year, timezone.localdate())
     context = {"nav": "meetings", "org": org, "year": year, "stats": stats, "month_numbers": range(1, 13)}
     return render(request, "meetings/index.html", context)
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The figures of the page as xlsx (default) or csv (`?format=csv`)."""
+    user = _reader(request)
+    org = _scope_org(user, request.GET.get("org"))
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in FORMATS:
+        raise Http404
+    stats = queries.year_stats(org, _year(request), timezone.localdate())
+    return export_response(stats_table(stats), fmt)
 
 
 @login_required
@@ -140,12 +154,15 @@ def model_cells(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
     org = _scope_org(user, request.GET.get("org"))
     recognised = list(queries.recognised(org))
+    children = list(Org.objects.filter(parent=org).order_by("path"))
+    by_child = [(child, sum(1 for a in recognised if a.cell.path.startswith(child.path))) for child in children]
     context = {
         "nav": "meetings",
         "org": org,
         "criteria": ModelCellCriterion.objects.filter(committee=org),
         "active_criteria": ModelCellCriterion.objects.filter(committee=org, active=True),
         "recognised": recognised,
+        "by_child": by_child,
         "pending": ModelCellAssessment.objects.filter(
             cell__path__startswith=org.path, status=AssessmentStatus.PROPOSED
         ).select_related("cell"),

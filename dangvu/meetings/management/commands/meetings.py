@@ -12,35 +12,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from dangvu.exchange.exports import Column, Kind, Table, csv_lines, write_xlsx
-from dangvu.meetings.queries import CellYear, year_stats
+from dangvu.exchange.exports import csv_lines, write_xlsx
+from dangvu.meetings.exports import missed_text, stats_table
+from dangvu.meetings.queries import year_stats
 from dangvu.orgs.models import Org
 
 ERR_NO_ORG = "Không có tổ chức mã “{code}”."
-
-
-def _month_column(month: int) -> Column:
-    def get(row: CellYear) -> int:
-        return row.regular_by_month.get(month, 0)
-
-    return Column(f"T{month}", get, Kind.INT, 5)
-
-
-def _months(row: CellYear) -> str:
-    return ", ".join(map(str, row.missed))
-
-
-COLUMNS = [
-    Column("Mã", lambda r: r.cell.code, Kind.ID, 14),
-    Column("Chi bộ", lambda r: r.cell.name, Kind.TEXT, 36),
-    *[_month_column(m) for m in range(1, 13)],
-    Column("Chuyên đề", lambda r: r.thematic, Kind.INT, 10),
-    Column("Số buổi", lambda r: r.held, Kind.INT, 8),
-    Column("Có mặt", lambda r: r.present, Kind.INT, 8),
-    Column("Lượt điểm danh", lambda r: r.total, Kind.INT, 10),
-    Column("Tỷ lệ dự", lambda r: r.rate, Kind.TEXT, 10),
-    Column("Tháng thiếu", _months, Kind.TEXT, 20),
-]
 
 
 class Command(BaseCommand):
@@ -86,7 +63,7 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
-        table = Table(f"sinh-hoat-{org.code}-{year}", "Sinh hoạt chi bộ", COLUMNS, stats.cells)
+        table = stats_table(stats)
         if fmt == "csv":
             for line in csv_lines(table):
                 self.stdout.write(line.decode("utf-8"), ending="")
@@ -99,5 +76,5 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{org.name} — năm {year}: {stats.held} buổi, tỷ lệ dự {stats.rate}")
         for r in stats.cells:
-            missed = _months(r) or "—"
+            missed = missed_text(r) or "—"
             self.stdout.write(f"  {r.cell.code:<14} {r.cell.name:<36} {r.held:>3} buổi  {r.rate:>7}  thiếu: {missed}")
