@@ -25,9 +25,9 @@ pytestmark = pytest.mark.usefixtures("frozen")
 KEY = PeriodKey(2025)
 ART11 = "QĐ 366-QĐ/TW, Điều 11"
 # Session, user, the user's scope, the cell (with its parent), the members with their exclusion reason,
-# their ratings, the covering periods, the rule settings, the cell's own "nổi trội": whatever the
-# number of members.
-GRID_QUERIES = 9
+# their ratings, the covering periods, the rule settings, the cell's own "nổi trội", the members whose
+# commitment of the year failed (plans): whatever the number of members.
+GRID_QUERIES = 10
 # Session, user, scope, the committee, its children, their ratings, three aggregates of what lies
 # below them (member levels, disciplined members, grandchildren's levels), periods, settings, "nổi trội".
 ORG_GRID_QUERIES = 12

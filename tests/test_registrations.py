@@ -74,3 +74,12 @@ def test_the_command_prints_targets_and_inspections(world: World) -> None:
     out = StringIO()
     call_command("plans", "inspections", org="X01", year=2026, format="text", stdout=out)
     assert out.getvalue() == ""
+
+
+def test_a_failed_commitment_shows_on_the_rating_grid(world: World, client_for) -> None:
+    _register(world)
+    url = f"/danh-gia/2026/0/chi-bo/{world.economy_cell.pk}/"
+    body = client_for("commune_staff").get(url).content.decode()
+    assert "Không hoàn thành cam kết tu dưỡng, rèn luyện năm 2026" in body  # Dũng
+    body = client_for("commune_staff").get(f"/danh-gia/2026/0/chi-bo/{world.office_cell.pk}/").content.decode()
+    assert "Không hoàn thành cam kết" not in body
