@@ -194,3 +194,29 @@ def test_the_figures_page_runs_a_fixed_number_of_queries_and_exports(world: Worl
     xlsx = client.get(reverse("meetings:export"), {"nam": 2026})
     assert xlsx.status_code == 200 and xlsx["Content-Disposition"].endswith('.xlsx"')
     assert client.get(reverse("meetings:export"), {"format": "pdf"}).status_code == 404
+
+
+def test_the_stats_command_writes_csv_and_xlsx(world: World, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    meet(world.office_cell, date(2026, 1, 5), {world.an: P, world.binh: A})
+    out = StringIO()
+    call_command("meetings", "stats", "--org", "X01-01", "--year", "2026", "--format", "csv", stdout=out)
+    lines = out.getvalue().lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Mã,Chi bộ,T1") and len(lines) == 3
+    target = tmp_path / "sh.xlsx"
+    call_command(
+        "meetings",
+        "stats",
+        "--org",
+        "X01-01",
+        "--year",
+        "2026",
+        "--format",
+        "xlsx",
+        "--output",
+        str(target),
+        stdout=StringIO(),
+    )
+    sheet = load_workbook(target).active
+    assert sheet is not None and sheet.cell(2, 2).value == "Chi bộ Văn phòng" and sheet.cell(2, 3).value == 1
