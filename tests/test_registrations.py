@@ -83,3 +83,15 @@ def test_a_failed_commitment_shows_on_the_rating_grid(world: World, client_for) 
     assert "Không hoàn thành cam kết tu dưỡng, rèn luyện năm 2026" in body  # Dũng
     body = client_for("commune_staff").get(f"/danh-gia/2026/0/chi-bo/{world.office_cell.pk}/").content.decode()
     assert "Không hoàn thành cam kết" not in body
+
+
+def test_the_api_returns_the_targets_in_scope_only(world: World, client_for) -> None:
+    _register(world)
+    Target.objects.create(
+        org=world.commune, year_from=2026, year_to=2026, kind=TargetKind.ORGS_REGISTERED, low=Decimal(50)
+    )
+    data = client_for("commune_staff").get("/api/v1/plans/targets", {"org": "X01", "year": 2026}).json()
+    assert data["targets"][0]["goal"] == "≥ 50%" and data["targets"][0]["actual"] == 50.0
+    assert client_for("outsider").get("/api/v1/plans/targets", {"org": "X01", "year": 2026}).status_code == 404
+    insp = client_for("commune_staff").get("/api/v1/plans/inspections", {"org": "X01", "year": 2026})
+    assert insp.status_code == 200 and insp.json()["inspections"] == []

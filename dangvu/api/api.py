@@ -17,6 +17,7 @@ from dangvu.api.imports import router as imports_router
 from dangvu.api.meetings import router as meetings_router
 from dangvu.api.members import router as members_router
 from dangvu.api.orgs import router as orgs_router
+from dangvu.api.plans import router as plans_router
 from dangvu.api.ratings import router as ratings_router
 
 
@@ -45,3 +46,4 @@ api.add_router("", members_router)
 api.add_router("", ratings_router)
 api.add_router("", imports_router)
 api.add_router("", meetings_router)
+api.add_router("", plans_router)
