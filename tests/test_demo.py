@@ -333,3 +333,15 @@ def test_the_open_year_is_half_rated_and_the_bithu_cell_waits() -> None:
     # Grassroots organisations and sub-committees wait for their cells in the open year.
     assert not OrgRating.objects.filter(year=2026, quarter=YEAR).exclude(org__kind__in=CELL_KINDS).exists()
     assert OrgRating.objects.filter(year=2026, quarter=YEAR).exists()
+
+
+def test_the_demo_has_an_emulation_cluster_with_a_leader_and_the_last_quarters_briefing() -> None:
+    from dangvu.clusters.models import Briefing, Cluster
+
+    run_demo()
+    cluster = Cluster.objects.get()
+    orgs = [m.org for m in cluster.memberships.select_related("org")]
+    assert len(orgs) >= 2 and all(o.kind in GRASSROOTS_KINDS and o.parent_id == cluster.owner_id for o in orgs)
+    year_2026 = cluster.years.get(year=2026)
+    assert year_2026.leader in orgs and year_2026.deputy in orgs and year_2026.leader != year_2026.deputy
+    assert Briefing.objects.filter(cluster=cluster, year=2026, quarter=3).exists()

@@ -23,6 +23,7 @@ from dangvu.accounts.models import Role, User
 from dangvu.audit.models import Action, AuditRecord
 from dangvu.audit.services import audit_record
 from dangvu.demo.awards_demo import awards_demo
+from dangvu.demo.clusters_demo import clusters_demo
 from dangvu.demo.lifecycle_demo import lifecycle_demo
 from dangvu.demo.meetings_demo import meetings_demo
 from dangvu.demo.people import MemberPlanner, PlannedMember
@@ -283,6 +284,7 @@ def demo_load(
         awards_demo(province=orgs[0], commune=orgs[commune_index], today=today)
         plans_demo(province=orgs[0], commune=orgs[commune_index], today=today)
         meetings_demo(commune=orgs[commune_index], today=today)
+        clusters_demo(province=orgs[0], today=today)
         audit_record(
             actor=None,
             action=Action.LOAD,
