@@ -68,3 +68,22 @@ def test_follow_ups_due_appear_on_the_work_list_of_the_scope_only(world: World) 
     assert [(i.subject, i.due, i.late) for i in items] == [("Chi bộ thôn Đông", date(2026, 6, 10), False)]
     assert "Bổ sung biên bản" in items[0].detail
     assert not [i for i in worklist(world.outsider, date(2026, 6, 1)) if i.kind == ItemKind.FOLLOW_UP]
+
+
+def test_staff_plans_an_item_and_records_what_was_done(world: World, client_for) -> None:
+    client = client_for("commune_staff")
+    url = f"/ke-hoach/kiem-tra/them/?org={world.commune.pk}&nam=2026"
+    both = {"target_org": world.agency.pk, "target_member": world.an.pk, "subject": "Đảng phí"}
+    base = {"kind": "inspection", "by_whom": "UBKT", "quarter": 2}
+    assert "chỉ một" in client.post(url, {**both, **base}).content.decode()
+    outsider_org = {"target_org": world.other_cell.pk, "subject": "Đảng phí", **base}
+    assert client.post(url, outsider_org).status_code == 200  # not a choice: outside the committee
+    assert client.post(url, {"target_org": world.agency.pk, "subject": "Đảng phí", **base}).status_code == 302
+    item = InspectionItem.objects.get()
+    record = f"/ke-hoach/kiem-tra/{item.pk}/ket-qua/"
+    done = {"done_on": "2026-05-04", "conclusion": "Đạt", "follow_up": "Bổ sung sổ", "follow_up_due": "2026-07-01"}
+    assert client.post(record, done).status_code == 302
+    item.refresh_from_db()
+    assert item.done_on == date(2026, 5, 4) and item.follow_up_due == date(2026, 7, 1)
+    assert inspection_progress(world.commune, 2026)[0]["sentence"].startswith("kiểm tra được 1/1 tổ chức")
+    assert client_for("outsider").get(record).status_code == 404

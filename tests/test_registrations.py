@@ -95,3 +95,25 @@ def test_the_api_returns_the_targets_in_scope_only(world: World, client_for) -> 
     assert client_for("outsider").get("/api/v1/plans/targets", {"org": "X01", "year": 2026}).status_code == 404
     insp = client_for("commune_staff").get("/api/v1/plans/inspections", {"org": "X01", "year": 2026})
     assert insp.status_code == 200 and insp.json()["inspections"] == []
+
+
+def test_a_secretary_registers_and_assesses_in_scope(world: World, client_for) -> None:
+    client = client_for("commune_staff")
+    add = f"/ke-hoach/dang-ky/them/?org={world.commune.pk}&nam=2026"
+    data = {
+        "kind": "initiative",
+        "org": world.agency.pk,
+        "text": "Mô hình “Dân vận khéo”",
+        "registered_on": "2026-01-20",
+    }
+    assert client.post(add, data).status_code == 302
+    row = Registration.objects.get()
+    assert row.year == 2026
+    assess = f"/ke-hoach/dang-ky/{row.pk}/danh-gia/"
+    assert client.post(assess, {"assessment": "done", "level": "upper", "has_product": "on"}).status_code == 302
+    row.refresh_from_db()
+    assert (row.assessment, row.level, row.has_product) == ("done", "upper", True)
+    listing = client.get(f"/ke-hoach/dang-ky/?org={world.commune.pk}&nam=2026").content.decode()
+    assert "Mô hình “Dân vận khéo”" in listing and "có sản phẩm cụ thể" in listing
+    assert client_for("outsider").get(assess).status_code == 404
+    assert client_for("outsider").get(f"/ke-hoach/dang-ky/?org={world.commune.pk}&nam=2026").status_code == 404

@@ -147,3 +147,17 @@ def test_the_rating_report_shows_the_targets_beside_the_actuals(world: World, cl
     assert "So với chỉ tiêu" in body
     assert "chỉ tiêu ≥ 90%, trong đó 15–20% HTXSNV — thực hiện 100,0% (2/2), HTXSNV 50,0%" in body
     assert "status-met" in body
+
+
+def test_staff_sets_a_target_and_a_band_needs_both_bounds(world: World, client_for) -> None:
+    client = client_for("commune_staff")
+    url = f"/ke-hoach/chi-tieu/them/?org={world.commune.pk}&nam=2026"
+    data = {"year_from": 2026, "year_to": 2026, "kind": TargetKind.ADMITTED_COUNT, "comparator": "band", "low": 12000}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "cả mức dưới và mức trên" in response.content.decode()
+    response = client.post(url, {**data, "high": 13000})
+    assert response.status_code == 302
+    target = Target.objects.get(org=world.commune)
+    assert target.goal_text == "12.000–13.000 đảng viên"
+    assert client_for("secretary").get(url).status_code == 403
+    assert client_for("outsider").get(url).status_code == 404

@@ -3,17 +3,25 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from dangvu.accounts.models import TREE_READERS, User
+from dangvu.accounts.models import MEMBER_EDITORS, ORG_EDITORS, TREE_READERS, User
+from dangvu.audit.models import Action
+from dangvu.audit.services import audit_record
 from dangvu.orgs.models import Org
-from dangvu.plans.models import InspectionItem, Registration
+from dangvu.plans.forms import AssessmentForm, InspectionItemForm, InspectionRecordForm, RegistrationForm, TargetForm
+from dangvu.plans.models import InspectionItem, InspectionPlan, Registration
 from dangvu.plans.progress import inspection_progress, targets_progress
 
 
@@ -56,6 +64,7 @@ def targets(request: HttpRequest) -> HttpResponse:
         "org": org,
         "year": year,
         "progress": targets_progress(org, year, today),
+        "can_edit": request.user.has_role_in(ORG_EDITORS),  # type: ignore[union-attr]
         "registrations": Registration.objects.filter(
             Q(org__path__startswith=org.path) | Q(member__current_org__path__startswith=org.path), year=year
         ).count(),
@@ -72,8 +81,163 @@ def inspections(request: HttpRequest) -> HttpResponse:
         "org": org,
         "year": year,
         "progress": inspection_progress(org, year),
+        "can_edit": request.user.has_role_in(ORG_EDITORS),  # type: ignore[union-attr]
         "items": InspectionItem.objects.filter(plan__org=org, plan__year=year).select_related(
             "target_org", "target_member"
         ),
     }
     return render(request, "plans/inspections.html", context)
+
+
+# Editing ------------------------------------------------------------------------------------------------
+
+MSG_SAVED = "Đã lưu."
+
+
+def _editor(request: HttpRequest, roles: frozenset[str] = ORG_EDITORS) -> User:
+    user = _reader(request)
+    if not user.has_role_in(roles):
+        raise PermissionDenied
+    return user
+
+
+def _form_page(request: HttpRequest, org: Org, title: str, form: Any, back: str) -> HttpResponse:
+    return render(request, "plans/form.html", {"nav": "plans", "org": org, "title": title, "form": form, "back": back})
+
+
+def _targets_url(org: Org, year: int) -> str:
+    return f"{reverse('plans:targets')}?org={org.pk}&nam={year}"
+
+
+def _inspections_url(org: Org, year: int) -> str:
+    return f"{reverse('plans:inspections')}?org={org.pk}&nam={year}"
+
+
+def _registrations_url(org: Org, year: int) -> str:
+    return f"{reverse('plans:registrations')}?org={org.pk}&nam={year}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_add(request: HttpRequest) -> HttpResponse:
+    user = _editor(request)
+    org, year = _org_year(request)
+    form = TargetForm(request.POST or None, initial={"year_from": year, "year_to": year})
+    if request.method == "POST" and form.is_valid():
+        target = form.save(commit=False)
+        target.org = org
+        target.save()
+        audit_record(actor=user, action=Action.CREATE, target=target, note=str(target))
+        messages.success(request, MSG_SAVED)
+        return redirect(_targets_url(org, target.year_from))
+    return _form_page(request, org, "Thêm chỉ tiêu", form, _targets_url(org, year))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_add(request: HttpRequest) -> HttpResponse:
+    user = _editor(request)
+    org, year = _org_year(request)
+    form = InspectionItemForm(request.POST or None, scope=org)
+    if request.method == "POST" and form.is_valid():
+        plan, _ = InspectionPlan.objects.get_or_create(
+            org=org, year=year, defaults={"title": f"Kế hoạch kiểm tra, giám sát năm {year} của {org.name}"}
+        )
+        item = form.save(commit=False)
+        item.plan = plan
+        item.save()
+        audit_record(actor=user, action=Action.CREATE, target=item, note=str(item))
+        messages.success(request, MSG_SAVED)
+        return redirect(_inspections_url(org, year))
+    return _form_page(request, org, f"Thêm nội dung kiểm tra, giám sát năm {year}", form, _inspections_url(org, year))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_record(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _editor(request)
+    item = get_object_or_404(
+        InspectionItem.objects.select_related("plan__org").filter(plan__org__in=Org.objects.visible_to(user)), pk=pk
+    )
+    org, year = item.plan.org, item.plan.year
+    form = InspectionRecordForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit_record(
+            actor=user,
+            action=Action.UPDATE,
+            target=item,
+            note=str(item),
+            changes={k: str(v) for k, v in form.cleaned_data.items()},
+        )
+        messages.success(request, MSG_SAVED)
+        return redirect(_inspections_url(org, year))
+    return _form_page(request, org, f"Kết quả: {item}", form, _inspections_url(org, year))
+
+
+@login_required
+@require_GET
+def registrations(request: HttpRequest) -> HttpResponse:
+    user = _reader(request)
+    org, year = _org_year(request)
+    rows = (
+        Registration.objects.filter(
+            Q(org__path__startswith=org.path) | Q(member__current_org__path__startswith=org.path), year=year
+        )
+        .select_related("org", "member")
+        .order_by("kind", "pk")
+    )
+    context = {
+        "nav": "plans",
+        "org": org,
+        "year": year,
+        "rows": rows,
+        "can_edit": user.has_role_in(MEMBER_EDITORS),
+    }
+    return render(request, "plans/registrations.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_add(request: HttpRequest) -> HttpResponse:
+    user = _editor(request, MEMBER_EDITORS)
+    org, year = _org_year(request)
+    form = RegistrationForm(request.POST or None, scope=org, initial={"registered_on": date(year, 1, 15)})
+    if request.method == "POST" and form.is_valid():
+        row = form.save(commit=False)
+        row.year = year
+        row.save()
+        audit_record(actor=user, action=Action.CREATE, target=row, note=str(row))
+        messages.success(request, MSG_SAVED)
+        return redirect(_registrations_url(org, year))
+    return _form_page(request, org, f"Đăng ký thi đua năm {year}", form, _registrations_url(org, year))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _editor(request, MEMBER_EDITORS)
+    visible = Org.objects.visible_to(user)
+    row = get_object_or_404(
+        Registration.objects.filter(Q(org__in=visible) | Q(member__current_org__in=visible)).select_related(
+            "org", "member__current_org"
+        ),
+        pk=pk,
+    )
+    scope = row.org or (row.member.current_org if row.member else None)
+    if scope is None:
+        raise Http404
+    form = AssessmentForm(request.POST or None, instance=row)
+    back = _registrations_url(user.scope or scope, row.year)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit_record(
+            actor=user,
+            action=Action.UPDATE,
+            target=row,
+            note=str(row),
+            changes={k: str(v) for k, v in form.cleaned_data.items()},
+        )
+        messages.success(request, MSG_SAVED)
+        return redirect(back)
+    return _form_page(request, scope, f"Đánh giá: {row}", form, back)
