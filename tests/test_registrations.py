@@ -117,3 +117,13 @@ def test_a_secretary_registers_and_assesses_in_scope(world: World, client_for) -
     assert "Mô hình “Dân vận khéo”" in listing and "có sản phẩm cụ thể" in listing
     assert client_for("outsider").get(assess).status_code == 404
     assert client_for("outsider").get(f"/ke-hoach/dang-ky/?org={world.commune.pk}&nam=2026").status_code == 404
+
+
+def test_the_text_output_reads_in_vietnamese(world: World) -> None:
+    _register(world)
+    Target.objects.create(
+        org=world.commune, year_from=2026, year_to=2026, kind=TargetKind.MEMBERS_REGISTERED, low=Decimal(80)
+    )
+    out = StringIO()
+    call_command("plans", "targets", org="X01", year=2026, format="text", stdout=out)
+    assert "— Đảng bộ xã An Phú: 4/5 (80,0%)" in out.getvalue().splitlines()[0]

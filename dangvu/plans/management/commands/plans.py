@@ -19,6 +19,15 @@ from dangvu.plans.rows import inspection_rows, target_rows
 FORMATS = ("json", "csv", "xlsx", "text")
 
 
+def _vn(value: float | None, goal: str) -> str:
+    """12.5 → "12,5%" (a count target: "12")."""
+    if value is None:
+        return "—"
+    if goal.endswith("%"):
+        return f"{value:.1f}".replace(".", ",") + "%"
+    return f"{int(value):,}".replace(",", ".")
+
+
 def _getter(key: str) -> Callable[[dict[str, Any]], Any]:
     return lambda row: row.get(key)
 
@@ -58,7 +67,7 @@ class Command(BaseCommand):
                 if what == "targets":
                     self.stdout.write(
                         f"{row['target']} {row['goal']} — {row['org']}: {row['numerator']}/{row['denominator']}"
-                        f" ({row['actual']}) {row['status_label']}"
+                        f" ({_vn(row['actual'], row['goal'])}) {row['status_label']}"
                     )
                 else:
                     self.stdout.write(f"Quý {row['quarter']}: {row['sentence']}")
