@@ -21,6 +21,7 @@ from dangvu.members.models import Member, MemberEvent
 from dangvu.orgs.kinds import GRASSROOTS_KINDS
 from dangvu.orgs.models import Org
 from dangvu.plans.models import (
+    COUNT_KINDS,
     InspectionItem,
     InspectionKind,
     Registration,
@@ -170,7 +171,11 @@ def target_progress(target: Target, today: date) -> dict[str, Any]:
                 "denominator": den,
                 "actual": actual,
                 "actual_text": vn_int(num) if target.kind == TargetKind.ADMITTED_COUNT else vn_pct(actual),
-                "status": target_status(actual, target.goal, elapsed),
+                # A count (e.g. "12.000–13.000 đảng viên") is the committee's own: its children show their
+                # figure without a status.
+                "status": target_status(actual, target.goal, elapsed)
+                if pk == SELF or target.kind not in COUNT_KINDS
+                else None,
                 "excellent": excellent,
                 "excellent_text": vn_pct(excellent),
                 "excellent_status": target_status(excellent, excellent_goal, elapsed) if excellent_goal else None,

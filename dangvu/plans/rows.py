@@ -32,8 +32,8 @@ def target_rows(org: Org, year: int) -> list[dict[str, Any]]:
                     "numerator": row["numerator"],
                     "denominator": row["denominator"],
                     "actual": _plain(row["actual"]),
-                    "status": str(row["status"].value),
-                    "status_label": str(row["status"].label),
+                    "status": str(row["status"].value) if row["status"] else "",
+                    "status_label": str(row["status"].label) if row["status"] else "",
                 }
             )
     return rows
