@@ -161,3 +161,23 @@ def test_staff_sets_a_target_and_a_band_needs_both_bounds(world: World, client_f
     assert target.goal_text == "12.000–13.000 đảng viên"
     assert client_for("secretary").get(url).status_code == 403
     assert client_for("outsider").get(url).status_code == 404
+
+
+def test_the_targets_page_costs_the_same_queries_whatever_the_number_of_children(
+    world: World, client_for, django_assert_num_queries
+) -> None:
+    from tests.factories import make_org
+
+    _target(world, TargetKind.ADMITTED_SHARE, low=D(3))
+    _target(world, TargetKind.MEMBERS_REGISTERED, low=D(90))
+    client = client_for("commune_staff")
+    url = f"/ke-hoach/?org={world.commune.pk}&nam=2026"
+    client.get(url)
+    # session, user, scope, the organisation, the targets, the registrations count; per target its children
+    # and its aggregates
+    with django_assert_num_queries(11):
+        client.get(url)
+    for n in range(3):
+        make_org(f"X01-0{n + 3}", f"Chi bộ Số {n}", "grassroots_cell", world.commune)
+    with django_assert_num_queries(11):
+        client.get(url)
