@@ -23,10 +23,9 @@ from dangvu.reports.docx_report import (
     PARTY,
     _data_table,
     _paragraph,
-    _set_fonts,
-    _widths,
     date_line,
     default_place,
+    hd36_document,
     issuer_abbreviation,
     issuer_name,
 )
@@ -84,35 +83,7 @@ def annex_context(decision: AwardDecision) -> dict[str, Any]:
 
 
 def render_annex(context: dict[str, Any]) -> bytes:
-    from docx import Document
-    from docx.shared import Mm
-
-    document = Document()
-    _set_fonts(document)
-    section = document.sections[0]
-    section.page_width, section.page_height = (Mm(v) for v in context["page"]["size_mm"])
-    margins = context["page"]["margins_mm"]
-    section.top_margin, section.bottom_margin = Mm(margins["top"]), Mm(margins["bottom"])
-    section.left_margin, section.right_margin = Mm(margins["left"]), Mm(margins["right"])
-    usable = context["page"]["size_mm"][0] - margins["left"] - margins["right"]
-
-    header = context["header"]
-    table = document.add_table(rows=1, cols=2)
-    left, right = table.rows[0].cells
-    left._element.remove(left.paragraphs[0]._element)
-    right._element.remove(right.paragraphs[0]._element)
-    if header["above"]:
-        _paragraph(left, header["above"], align="center", size=13)
-    _paragraph(left, header["issuer"], align="center", size=13, bold=True)
-    _paragraph(left, header["star"], align="center", size=13)
-    _paragraph(left, header["number"], align="center", size=13)
-    _paragraph(right, header["party"], align="center", size=14, bold=True, underline=True)
-    _paragraph(right, "", size=13)
-    _paragraph(right, header["date_line"], align="center", size=13, italic=True)
-    _widths(table, [usable * 0.45, usable * 0.55])
-
-    _paragraph(document, context["title"], align="center", size=15, bold=True, before=18)
-    _paragraph(document, context["subtitle"], align="center", size=14, bold=True)
+    document, usable = hd36_document(context)
     _paragraph(document, context["attached"], align="center", size=14, italic=True)
     _paragraph(document, "-----", align="center", size=13, after=12)
     for group in context["groups"]:

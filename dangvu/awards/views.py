@@ -29,7 +29,9 @@ from dangvu.awards.services import (
     rule_set_active,
 )
 from dangvu.exchange.exports import Column, Kind, Table, xlsx_response
+from dangvu.lib.forms import int_or_none
 from dangvu.orgs.models import Org
+from dangvu.orgs.queries import requested_org
 
 MSG_PROPOSED = "Đã lập {n} đề nghị khen thưởng."
 MSG_DECIDED = "Đã ghi {decision}: {n} đề nghị được khen thưởng."
@@ -51,27 +53,6 @@ def _editor(request: HttpRequest) -> User:
     return user
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-def _scope_org(user: User, raw: str | None) -> Org:
-    """The organisation asked for (404 outside the scope), else the user's scope, else the root."""
-    pk = _int(raw)
-    visible = Org.objects.visible_to(user)
-    if pk is not None:
-        return get_object_or_404(visible, pk=pk)
-    if user.scope is not None:
-        return user.scope
-    org = visible.order_by("depth", "pk").first()
-    if org is None:
-        raise Http404
-    return org
-
-
 def last_complete_year() -> int:
     return timezone.localdate().year - 1
 
@@ -84,9 +65,9 @@ def list_url(rule: AwardRule, org: Org, final_year: int) -> str:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
-    org = _scope_org(user, request.GET.get("org"))
+    org = requested_org(user, request.GET.get("org"))
     last = last_complete_year()
-    final_year = _int(request.GET.get("nam")) or last
+    final_year = int_or_none(request.GET.get("nam")) or last
     if not 1950 <= final_year <= 2200:
         raise Http404
     rules = list(AwardRule.objects.active())
@@ -100,7 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
         }
         for rule in rules
     ]
-    rule_pk = _int(request.GET.get("rule"))
+    rule_pk = int_or_none(request.GET.get("rule"))
     rule = None
     if rule_pk is not None:
         rule = get_object_or_404(AwardRule, pk=rule_pk)
@@ -127,9 +108,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> FileResponse:
     user = _reader(request)
-    org = _scope_org(user, request.GET.get("org"))
-    final_year = _int(request.GET.get("nam")) or last_complete_year()
-    rule = get_object_or_404(AwardRule, pk=_int(request.GET.get("rule")) or 0)
+    org = requested_org(user, request.GET.get("org"))
+    final_year = int_or_none(request.GET.get("nam")) or last_complete_year()
+    rule = get_object_or_404(AwardRule, pk=int_or_none(request.GET.get("rule")) or 0)
     result = queries.eligible(rule, org, final_year)
     member = rule.is_member_rule
     table = Table(
@@ -159,10 +140,10 @@ def export(request: HttpRequest) -> FileResponse:
 @require_POST
 def propose(request: HttpRequest) -> HttpResponse:
     user = _editor(request)
-    org = _scope_org(user, request.POST.get("org"))
-    rule = get_object_or_404(AwardRule, pk=_int(request.POST.get("rule")) or 0)
-    final_year = _int(request.POST.get("nam")) or last_complete_year()
-    ids = [pk for pk in (_int(v) for v in request.POST.getlist("subject")) if pk is not None]
+    org = requested_org(user, request.POST.get("org"))
+    rule = get_object_or_404(AwardRule, pk=int_or_none(request.POST.get("rule")) or 0)
+    final_year = int_or_none(request.POST.get("nam")) or last_complete_year()
+    ids = [pk for pk in (int_or_none(v) for v in request.POST.getlist("subject")) if pk is not None]
     try:
         created = proposals_create(actor=user, rule=rule, org=org, final_year=final_year, subject_ids=ids)
     except ValidationError as error:
@@ -176,11 +157,11 @@ def propose(request: HttpRequest) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest) -> HttpResponse:
     user = _editor(request)
-    org = _scope_org(user, request.POST.get("org"))
-    rule = get_object_or_404(AwardRule, pk=_int(request.POST.get("rule")) or 0)
-    final_year = _int(request.POST.get("nam")) or last_complete_year()
+    org = requested_org(user, request.POST.get("org"))
+    rule = get_object_or_404(AwardRule, pk=int_or_none(request.POST.get("rule")) or 0)
+    final_year = int_or_none(request.POST.get("nam")) or last_complete_year()
     form = DecisionForm(request.POST)
-    ids = [pk for pk in (_int(v) for v in request.POST.getlist("proposal")) if pk is not None]
+    ids = [pk for pk in (int_or_none(v) for v in request.POST.getlist("proposal")) if pk is not None]
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(list_url(rule, org, final_year))

@@ -44,3 +44,11 @@ def add_service_errors(form: forms.Form, error: ValidationError, aliases: dict[s
     for key, messages in error.message_dict.items():
         name = aliases.get(key, key)
         form.add_error(name if name in form.fields else None, messages)
+
+
+def int_or_none(value: str | None) -> int | None:
+    """A query-string integer; anything malformed counts as absent."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

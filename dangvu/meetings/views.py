@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dangvu.accounts.models import TREE_READERS, User
 from dangvu.exchange.exports import FORMATS, export_response
+from dangvu.lib.forms import int_or_none
 from dangvu.meetings import queries, services
 from dangvu.meetings.exports import stats_table
 from dangvu.meetings.forms import AssessmentForm, CriterionForm, MeetingForm, RecogniseForm
@@ -25,6 +26,7 @@ from dangvu.meetings.models import AssessmentStatus, Meeting, ModelCellAssessmen
 from dangvu.meetings.rules import STRIKE_OFF_GROUND
 from dangvu.members.models import Member
 from dangvu.orgs.models import Org
+from dangvu.orgs.queries import requested_org
 
 MSG_RECORDED = "Đã ghi buổi sinh hoạt ngày {day:%d/%m/%Y}."
 MSG_CRITERION = "Đã thêm tiêu chí."
@@ -39,28 +41,8 @@ def _reader(request: HttpRequest) -> User:
     return user
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-def _scope_org(user: User, raw: str | None) -> Org:
-    pk = _int(raw)
-    visible = Org.objects.visible_to(user)
-    if pk is not None:
-        return get_object_or_404(visible, pk=pk)
-    if user.scope is not None:
-        return user.scope
-    org = visible.order_by("depth", "pk").first()
-    if org is None:
-        raise Http404
-    return org
-
-
 def _year(request: HttpRequest) -> int:
-    year = _int(request.GET.get("nam"))
+    year = int_or_none(request.GET.get("nam"))
     return year if year and 1930 <= year <= 2200 else timezone.localdate().year
 
 
@@ -71,7 +53,7 @@ def _cell(user: User, pk: int) -> Org:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
-    org = _scope_org(user, request.GET.get("org"))
+    org = requested_org(user, request.GET.get("org"))
     year = _year(request)
     stats = queries.year_stats(org, year, timezone.localdate())
     context = {"nav": "meetings", "org": org, "year": year, "stats": stats, "month_numbers": range(1, 13)}
@@ -82,7 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The figures of the page as xlsx (default) or csv (`?format=csv`)."""
     user = _reader(request)
-    org = _scope_org(user, request.GET.get("org"))
+    org = requested_org(user, request.GET.get("org"))
     fmt = request.GET.get("format", "xlsx")
     if fmt not in FORMATS:
         raise Http404
@@ -152,7 +134,7 @@ def _model_cell_editor(request: HttpRequest) -> User:
 @login_required
 def model_cells(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
-    org = _scope_org(user, request.GET.get("org"))
+    org = requested_org(user, request.GET.get("org"))
     recognised = list(queries.recognised(org))
     children = list(Org.objects.filter(parent=org).order_by("path"))
     by_child = [(child, sum(1 for a in recognised if a.cell.path.startswith(child.path))) for child in children]
@@ -238,7 +220,7 @@ def assessment_recognise(request: HttpRequest, pk: int) -> HttpResponse:
         ModelCellAssessment.objects.filter(cell__in=Org.objects.visible_to(user)).select_related("cell"), pk=pk
     )
     form = RecogniseForm(request.POST)
-    org = _scope_org(user, request.POST.get("org"))
+    org = requested_org(user, request.POST.get("org"))
     if not form.is_valid():
         messages.error(request, "Cần số và ngày quyết định.")
         return _back(org)

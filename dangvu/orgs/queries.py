@@ -279,3 +279,23 @@ def history(org: Org) -> list[HistoryRow]:
             last_day = max(version.valid_from, version.valid_to - timedelta(days=1))
         rows.append(HistoryRow(version=version, last_day=last_day))
     return rows
+
+
+def requested_org(user: User, raw: str | None) -> Org:
+    """The organisation a page asks for by pk (404 outside the user's scope), else the user's scope,
+    else the shallowest organisation the user sees (an admin's root)."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from dangvu.lib.forms import int_or_none
+
+    visible = Org.objects.visible_to(user)
+    pk = int_or_none(raw)
+    if pk is not None:
+        return get_object_or_404(visible, pk=pk)
+    if user.scope is not None:
+        return user.scope
+    org = visible.order_by("depth", "pk").first()
+    if org is None:
+        raise Http404
+    return org

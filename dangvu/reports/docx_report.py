@@ -323,8 +323,10 @@ def _level_values(cells: list[dict[str, Any]]) -> list[str]:
     return [f"{cell['count_text']}\n{cell['percent_text']}" for cell in cells]
 
 
-def render_docx(context: dict[str, Any]) -> bytes:
-    """The .docx bytes of a `report_context` dict."""
+def hd36_document(context: dict[str, Any]) -> tuple[Any, float]:
+    """A new document laid out per HD 36-HD/VPTW: page size and margins, Times New Roman, the header
+    block (issuer left, the Party's name and the date line right), the title and subtitle. Shared by every
+    Word output; returns the document and the usable page width in mm."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
@@ -359,6 +361,12 @@ def render_docx(context: dict[str, Any]) -> bytes:
 
     _paragraph(document, context["title"], align="center", size=15, bold=True, before=18)
     _paragraph(document, context["subtitle"], align="center", size=14, bold=True)
+    return document, usable
+
+
+def render_docx(context: dict[str, Any]) -> bytes:
+    """The .docx bytes of a `report_context` dict."""
+    document, usable = hd36_document(context)
     _paragraph(document, "-----", align="center", size=13, after=12)
 
     _paragraph(document, "I. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI", bold=True, before=6, after=6, indent_first=True)
