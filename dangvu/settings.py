@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dangvu.plans",
     "ninja",  # its bundled Swagger UI files: the API docs page loads nothing from a CDN
     "dangvu.demo",
+    "dangvu.synth",
 ]
 
 MIDDLEWARE = [

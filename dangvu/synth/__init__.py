@@ -1,0 +1,1 @@
+"""`dangvu synth`: a deterministic national-shaped dataset for benchmarks (see README, "Benchmarks")."""
