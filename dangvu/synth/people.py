@@ -72,6 +72,7 @@ class Year:
     key: PeriodKey
     regime: str
     new_after: date  # admitted after this day: less than the regime's months at the period's end
+    end: date  # the period's last day
 
 
 def rating_years(today: date, years: int = 3) -> list[Year]:
@@ -80,7 +81,7 @@ def rating_years(today: date, years: int = 3) -> list[Year]:
     for year in range(today.year - years, today.year):
         key = PeriodKey(year)
         regime = regime_for(key.end)
-        result.append(Year(key, regime.code, key.admitted_before_for_rating(regime.new_member_months)))
+        result.append(Year(key, regime.code, key.admitted_before_for_rating(regime.new_member_months), key.end))
     return result
 
 
@@ -348,7 +349,7 @@ class MemberMaker:
         quality = rng.random()
         on_roll = state.status in ON_ROLL
         for year in self.years:
-            end = year.key.end
+            end = year.end
             draw = rng.random()
             if state.admitted_on > end:
                 continue
