@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dangvu.awards",
     "dangvu.meetings",
     "dangvu.clusters",
+    "dangvu.fees",
     "dangvu.api",
     "dangvu.lifecycle",
     "dangvu.plans",

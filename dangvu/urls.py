@@ -19,4 +19,5 @@ urlpatterns = [
     path("viec-can-lam/", include("dangvu.lifecycle.urls")),
     path("huy-hieu/", include("dangvu.lifecycle.badge_urls")),
     path("nhat-ky/", include("dangvu.audit.urls")),
+    path("dang-phi/", include("dangvu.fees.urls")),
 ]

@@ -39,6 +39,7 @@ class ItemKind(models.TextChoices):
     IMPORT_WARNINGS = "import_warnings", "Lần nhập dữ liệu có cảnh báo"
     ABSENT_3_MONTHS = "absent_3_months", "Bỏ sinh hoạt đảng 3 tháng trong năm"
     FOLLOW_UP = "follow_up", "Khắc phục sau kiểm tra, giám sát"
+    FEES_UNPAID_3_MONTHS = "fees_unpaid_3_months", "Không đóng đảng phí 3 tháng trong năm"
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ def worklist(user: User, today: date) -> list[Item]:
         items.extend(_rating_items(user, today))
         items.extend(_absence_items(members, today))
         items.extend(_follow_up_items(user, horizon, today))
+        items.extend(_fee_items(members, today))
     items.extend(_import_items(user))
     items.sort(key=lambda i: (i.due, i.kind, i.subject))
     return items
@@ -238,6 +240,26 @@ def _absence_items(members: models.QuerySet[Member], today: date) -> list[Item]:
             False,
         )
         for row in absentees(members.filter(status__in=ON_ROLL), today.year)
+    ]
+
+
+def _fee_items(members: models.QuerySet[Member], today: date) -> list[Item]:
+    """Điều lệ Đảng: "không đóng đảng phí ba tháng trong năm" without reason is a ground for striking off."""
+    from dangvu.fees.queries import fee_defaulters
+
+    return [
+        Item(
+            today,
+            ItemKind.FEES_UNPAID_3_MONTHS,
+            row.member.full_name,
+            f"Chưa đóng đảng phí các tháng {', '.join(map(str, row.months))}/{today.year}; "
+            "chi bộ xem xét xóa tên (không đóng đảng phí ba tháng trong năm)",
+            _member_url(row.member.pk),
+            reverse("fees:member", args=[row.member.pk]),
+            "Xem đảng phí",
+            False,
+        )
+        for row in fee_defaulters(members, today.year, today)
     ]
 
 
