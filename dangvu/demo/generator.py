@@ -24,6 +24,7 @@ from dangvu.audit.models import Action, AuditRecord
 from dangvu.audit.services import audit_record
 from dangvu.demo.awards_demo import awards_demo
 from dangvu.demo.clusters_demo import clusters_demo
+from dangvu.demo.fees import fees_demo
 from dangvu.demo.lifecycle_demo import lifecycle_demo
 from dangvu.demo.meetings_demo import meetings_demo
 from dangvu.demo.people import MemberPlanner, PlannedMember
@@ -285,6 +286,7 @@ def demo_load(
         plans_demo(province=orgs[0], commune=orgs[commune_index], today=today)
         meetings_demo(commune=orgs[commune_index], today=today)
         clusters_demo(province=orgs[0], today=today)
+        fees_demo(scope=orgs[commune_index], focus=orgs[cell_plan.index], today=today)
         audit_record(
             actor=None,
             action=Action.LOAD,
