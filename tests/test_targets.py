@@ -181,3 +181,24 @@ def test_the_targets_page_costs_the_same_queries_whatever_the_number_of_children
         make_org(f"X01-0{n + 3}", f"Chi bộ Số {n}", "grassroots_cell", world.commune)
     with django_assert_num_queries(11):
         client.get(url)
+
+
+def test_the_rating_report_is_computed_once_for_all_rating_targets_of_the_page(
+    world: World, client_for, django_assert_num_queries
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("commune_staff")
+    url = f"/ke-hoach/?org={world.commune.pk}&nam=2026"
+    _target(world, TargetKind.ORGS_GOOD, low=D(90), excellent_low=D(15), excellent_high=D(20))
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    _target(world, TargetKind.MEMBERS_GOOD, low=D(90))
+    # The second rating target of the same committee and year adds its children query only: the rating report
+    # (its ~9 queries) is shared.
+    with django_assert_num_queries(len(one.captured_queries) + 1):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["progress"]) == 2

@@ -84,13 +84,29 @@ def _grouped(qs: Any, children: list[Org], lookup: str, **counts: Any) -> dict[i
     return out
 
 
-def _pairs(target: Target, org: Org, children: list[Org], today: date) -> dict[int, tuple[int, int, int]]:
+# {(org pk, year): the rating report}: a page with several rating targets of one committee computes the
+# (costly) report once.
+ReportCache = dict[tuple[int, int], dict[str, Any]]
+
+
+def _report(org: Org, year: int, reports: ReportCache | None) -> dict[str, Any]:
+    if reports is None:
+        return ratings_report(org, PeriodKey(year, YEAR))
+    key = (org.pk, year)
+    if key not in reports:
+        reports[key] = ratings_report(org, PeriodKey(year, YEAR))
+    return reports[key]
+
+
+def _pairs(
+    target: Target, org: Org, children: list[Org], today: date, reports: ReportCache | None = None
+) -> dict[int, tuple[int, int, int]]:
     """{SELF or child pk: (numerator, denominator, excellent numerator)}."""
     years = Q(year__gte=target.year_from, year__lte=target.year_to)
     kind = target.kind
     if kind in (TargetKind.ORGS_GOOD, TargetKind.MEMBERS_GOOD):
         year = min(target.year_to, max(target.year_from, today.year))
-        report = ratings_report(org, PeriodKey(year, YEAR))
+        report = _report(org, year, reports)
         name = "grassroots_orgs" if kind == TargetKind.ORGS_GOOD else "members"
 
         def of(block: dict[str, Any]) -> tuple[int, int, int]:
@@ -147,11 +163,12 @@ def _pairs(target: Target, org: Org, children: list[Org], today: date) -> dict[i
     return {k: (v["done"], v["n"], 0) for k, v in grouped.items()}
 
 
-def target_progress(target: Target, today: date) -> dict[str, Any]:
+def target_progress(target: Target, today: date, reports: ReportCache | None = None) -> dict[str, Any]:
+    """`reports`: a cache of rating reports shared by the targets of one page (filled as needed)."""
     org = target.org
     children = children_of(org)
     elapsed = elapsed_share(target.year_from, target.year_to, today)
-    pairs = _pairs(target, org, children, today)
+    pairs = _pairs(target, org, children, today, reports)
     excellent_goal = target.excellent_goal
     rows = []
     for pk, name in [(SELF, org.name), *((c.pk, c.name) for c in children)]:
@@ -188,8 +205,10 @@ def target_progress(target: Target, today: date) -> dict[str, Any]:
 
 
 def targets_progress(org: Org, year: int, today: date) -> list[dict[str, Any]]:
+    """Every target of `org` running in `year`; the rating report is computed once per (org, year)."""
     targets = Target.objects.filter(org=org, year_from__lte=year, year_to__gte=year).select_related("org")
-    return [target_progress(t, today) for t in targets]
+    reports: ReportCache = {}
+    return [target_progress(t, today, reports) for t in targets]
 
 
 def inspection_progress(org: Org, year: int) -> list[dict[str, Any]]:

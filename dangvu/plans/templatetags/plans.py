@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from dangvu.orgs.models import Org
 from dangvu.plans.models import RATING_KINDS, Assessment, Registration, RegistrationKind, Target
-from dangvu.plans.progress import target_progress
+from dangvu.plans.progress import ReportCache, target_progress
 
 register = template.Library()
 
@@ -19,7 +19,9 @@ register = template.Library()
 def rating_targets(org: Org, year: int) -> dict[str, Any]:
     targets = Target.objects.filter(org=org, year_from__lte=year, year_to__gte=year, kind__in=RATING_KINDS)
     today = timezone.localdate()
-    return {"org": org, "year": year, "progress": [target_progress(t, today) for t in targets.select_related("org")]}
+    reports: ReportCache = {}
+    progress = [target_progress(t, today, reports) for t in targets.select_related("org")]
+    return {"org": org, "year": year, "progress": progress}
 
 
 @register.simple_tag
