@@ -87,7 +87,7 @@ def test_the_briefing_counts_admissions_and_confirmations_dated_in_the_quarter(w
     assert rows[world.village_cell.name]["admitted"] == 1
     assert b["confirmed"] == 1
     assert rows[world.agency.name]["confirmed"] == 1
-    assert b["inspections"]["note"] == NO_INSPECTION_PLAN
+    assert b["inspections"]["note"] == NO_INSPECTION_PLAN.format(year=2026)
     q2 = briefing_context(cluster, 2026, 2)
     assert (q2["admitted"], q2["confirmed"]) == (1, 1)
 
@@ -109,7 +109,7 @@ def test_the_word_file_opens_and_has_the_hd36_header(cluster: Cluster) -> None:
     assert "ngày 05 tháng 4 năm 2026" in header
     text = "\n".join(p.text for p in document.paragraphs)
     assert "BÁO CÁO" in text and "Giao ban Cụm thi đua số 1 quý 1 năm 2026" in text
-    assert NO_INSPECTION_PLAN in text
+    assert NO_INSPECTION_PLAN.format(year=2026) in text
 
 
 def test_the_command_prints_the_briefing_as_json(cluster: Cluster, tmp_path) -> None:
@@ -164,3 +164,87 @@ def test_staff_in_scope_create_a_cluster_and_save_a_briefing(client_for, world: 
     )
     assert Briefing.objects.get(cluster=cluster, year=2026, quarter=3).summary == "Hoàn thành."
     assert world.agency.kind == OrgKind.GRASSROOTS_COMMITTEE
+
+
+def _plan_items(org, items: list[tuple[int, date | None, bool]], year: int = 2026) -> None:
+    from dangvu.plans.models import InspectionItem, InspectionKind, InspectionPlan
+
+    plan, _ = InspectionPlan.objects.get_or_create(org=org, year=year, defaults={"title": "Kế hoạch"})
+    for quarter, done, on_member in items:
+        member = org.members.first() if on_member else None
+        InspectionItem.objects.create(
+            plan=plan,
+            target_org=None if on_member else org,
+            target_member=member,
+            subject="Chấp hành Điều lệ",
+            kind=InspectionKind.INSPECTION,
+            by_whom="Ủy ban Kiểm tra",
+            quarter=quarter,
+            done_on=done,
+        )
+
+
+def test_the_briefing_adds_up_the_inspection_plans_of_the_cluster_organisations(world: World, cluster: Cluster) -> None:
+    from dangvu.clusters.queries import inspection_lines
+    from dangvu.plans.models import InspectionItem, InspectionPlan
+
+    # Đảng bộ Cơ quan: 3 organisations planned (Q1, Q2, Q3), 2 done (one in Q1, one in Q2).
+    _plan_items(world.agency, [(1, date(2026, 2, 10), False), (2, date(2026, 5, 4), False), (3, None, False)])
+    # Chi bộ thôn Đông: 1 organisation planned in Q2, done in Q2; a plan of 2025 does not count.
+    _plan_items(world.village_cell, [(2, date(2026, 6, 30), False)])
+    _plan_items(world.village_cell, [(2, date(2025, 6, 1), False)], year=2025)
+    # A committee outside the cluster (the commune) does not count either.
+    _plan_items(world.commune, [(2, date(2026, 5, 1), False)])
+    # A member inspected by the agency: planned Q2, done on 1 July (Q3: not in the quarter nor in Q2's year to date).
+    plan = InspectionPlan.objects.get(org=world.agency, year=2026)
+    InspectionItem.objects.create(
+        plan=plan,
+        target_member=world.an,
+        subject="Tu dưỡng",
+        kind="inspection",
+        by_whom="Chi ủy",
+        quarter=2,
+        done_on=date(2026, 7, 1),
+    )
+    q2 = briefing_context(cluster, 2026, 2)["inspections"]
+    assert q2["available"] is True
+    [k] = q2["kinds"]
+    # Quarter 2: 2 organisations planned (agency 1, village 1), 2 done; 1 member planned, 0 done in Q2.
+    assert (k["quarter_planned_orgs"], k["quarter_done_orgs"]) == (2, 2)
+    assert (k["quarter_planned_members"], k["quarter_done_members"]) == (1, 0)
+    # Year to date at the end of Q2: 3 of the year's 4 organisations (75,0%), 0 of 1 member.
+    assert (k["ytd_orgs"], k["planned_orgs"], k["ytd_orgs_share"]) == (3, 4, 75.0)
+    assert k["sentence"] == "kiểm tra được 3/4 tổ chức (đạt 75,0% kế hoạch năm), 0/1 đảng viên (0,0%)"
+    assert [r["code"] for r in q2["rows"]] == ["X01-01", "X01-02"]
+    assert q2["rows"][0]["kinds"][0]["sentence"] == (
+        "kiểm tra được 2/3 tổ chức (đạt 66,7% kế hoạch năm), 0/1 đảng viên (0,0%)"
+    )
+    assert inspection_lines(q2) == [
+        "Kiểm tra: trong quý kiểm tra được 2/2 tổ chức, 0/1 đảng viên theo kế hoạch quý; lũy kế từ đầu năm "
+        "kiểm tra được 3/4 tổ chức (đạt 75,0% kế hoạch năm), 0/1 đảng viên (0,0%)."
+    ]
+    q3 = briefing_context(cluster, 2026, 3)["inspections"]["kinds"][0]
+    assert (q3["quarter_done_members"], q3["ytd_members"], q3["ytd_members_share"]) == (1, 1, 100.0)
+    # The same figures in the JSON, the text, the page and the Word file.
+    out = io.StringIO()
+    call_command("clusters", "briefing", cluster=cluster.pk, year=2026, quarter=2, format="json", stdout=out)
+    assert json.loads(out.getvalue())["inspections"]["kinds"][0]["ytd_orgs"] == 3
+    out = io.StringIO()
+    call_command("clusters", "briefing", cluster=cluster.pk, year=2026, quarter=2, format="text", stdout=out)
+    assert "lũy kế từ đầu năm kiểm tra được 3/4 tổ chức" in out.getvalue()
+    from docx import Document
+
+    text = "\n".join(
+        p.text
+        for p in Document(io.BytesIO(render_docx(word_context(cluster, 2026, 2, today=date(2026, 7, 2))))).paragraphs
+    )
+    assert "kiểm tra được 3/4 tổ chức (đạt 75,0% kế hoạch năm)" in text
+
+
+def test_the_briefing_page_shows_the_inspections_against_plan(client_for, world: World, cluster: Cluster) -> None:
+    _plan_items(world.agency, [(1, date(2026, 2, 10), False), (1, None, False)])
+    page = client_for("viewer").get(reverse("clusters:briefing", args=[cluster.pk, 2026, 1])).content.decode()
+    assert "1/2 (50,0%)" in page
+    assert "Đảng bộ Cơ quan xã An Phú: kiểm tra được 1/2 tổ chức" in page
+    empty = client_for("viewer").get(reverse("clusters:briefing", args=[cluster.pk, 2025, 1])).content.decode()
+    assert NO_INSPECTION_PLAN.format(year=2025) in empty

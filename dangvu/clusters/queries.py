@@ -8,6 +8,7 @@ plain dict (STYLE §11): the page, the JSON and text output and the Word file al
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -20,9 +21,14 @@ from dangvu.members.lifecycle import ON_ROLL, EventKind
 from dangvu.members.models import Member, MemberEvent
 from dangvu.orgs.kinds import GRASSROOTS_KINDS, OrgKind, kind_label
 from dangvu.orgs.models import Org
+from dangvu.plans.models import InspectionKind
+from dangvu.plans.progress import VERBS, inspection_progress_by_org, sentence, share, vn_int
 
 NO_STAFF_DATA = "Chưa có dữ liệu cán bộ, công chức của các tổ chức trong cụm."
-NO_INSPECTION_PLAN = "Kiểm tra theo kế hoạch: chưa có dữ liệu kế hoạch kiểm tra."
+NO_INSPECTION_PLAN = "Kiểm tra, giám sát: các tổ chức trong cụm chưa có kế hoạch kiểm tra, giám sát năm {year}."
+QUARTER_SENTENCE = (
+    "{verb} được {done_orgs}/{planned_orgs} tổ chức, {done_members}/{planned_members} đảng viên theo kế hoạch quý"
+)
 NO_RATINGS = "Chưa có kết quả xếp loại quý này."
 
 
@@ -111,10 +117,76 @@ def _ratings(orgs: list[Org], year: int, quarter: int) -> dict[str, Any]:
     return {"orgs": orgs_rows, "members": member_rows, "any": bool(orgs_rows or member_rows)}
 
 
-def _inspections() -> dict[str, Any]:
-    """Inspections against plan will come from the plans app (`InspectionPlan`), which has not landed yet:
-    until it does the briefing carries a labelled placeholder line instead of a figure."""
-    return {"available": False, "note": NO_INSPECTION_PLAN}
+def _float(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _inspections(orgs: list[Org], year: int, quarter: int) -> dict[str, Any]:
+    """Inspections and supervisions against plan of the cluster's organisations (each grassroots
+    committee's own yearly plan, `plans.progress.inspection_progress`): per kind, what the quarter planned
+    and what was done in it, and the year to date at the quarter's end against the year's plan, for the
+    cluster and for each organisation. One grouped query."""
+    by_org = inspection_progress_by_org(orgs, year)
+    totals: dict[str, dict[str, int]] = {}
+    rows = []
+    for org in orgs:
+        kinds = []
+        for progress in by_org.get(org.pk, []):
+            q = progress["quarters"][quarter - 1]
+            figures = {
+                "planned_orgs": progress["planned_orgs"],
+                "planned_members": progress["planned_members"],
+                "quarter_planned_orgs": q["planned_orgs"],
+                "quarter_done_orgs": q["done_orgs"],
+                "quarter_planned_members": q["planned_members"],
+                "quarter_done_members": q["done_members"],
+                "ytd_orgs": q["ytd_orgs"],
+                "ytd_members": q["ytd_members"],
+            }
+            total = totals.setdefault(progress["kind"], dict.fromkeys(figures, 0))
+            for name, value in figures.items():
+                total[name] += value
+            kinds.append({"kind": progress["kind"], "label": progress["label"], "sentence": q["sentence"]})
+        if kinds:
+            rows.append({"org": org.name, "code": org.code, "kinds": kinds})
+    kinds_out = []
+    for kind in InspectionKind:
+        if kind.value not in totals:
+            continue
+        t = totals[kind.value]
+        kinds_out.append(
+            {
+                "kind": kind.value,
+                "label": str(kind.label),
+                **t,
+                "ytd_orgs_share": _float(share(t["ytd_orgs"], t["planned_orgs"])),
+                "ytd_members_share": _float(share(t["ytd_members"], t["planned_members"])),
+                "quarter_sentence": QUARTER_SENTENCE.format(
+                    verb=VERBS[kind],
+                    done_orgs=vn_int(t["quarter_done_orgs"]),
+                    planned_orgs=vn_int(t["quarter_planned_orgs"]),
+                    done_members=vn_int(t["quarter_done_members"]),
+                    planned_members=vn_int(t["quarter_planned_members"]),
+                ),
+                "sentence": sentence(kind, t["ytd_orgs"], t["planned_orgs"], t["ytd_members"], t["planned_members"]),
+            }
+        )
+    return {
+        "available": bool(kinds_out),
+        "note": "" if kinds_out else NO_INSPECTION_PLAN.format(year=year),
+        "kinds": kinds_out,
+        "rows": rows,
+    }
+
+
+def inspection_lines(inspections: dict[str, Any]) -> list[str]:
+    """The briefing's sentences on inspections: per kind, the quarter and the year to date."""
+    if not inspections["available"]:
+        return [inspections["note"]]
+    return [
+        f"{k['label']}: trong quý {k['quarter_sentence']}; lũy kế từ đầu năm {k['sentence']}."
+        for k in inspections["kinds"]
+    ]
 
 
 def briefing_context(cluster: Cluster, year: int, quarter: int) -> dict[str, Any]:
@@ -152,7 +224,7 @@ def briefing_context(cluster: Cluster, year: int, quarter: int) -> dict[str, Any
         ],
         "ratings": _ratings(orgs, year, quarter),
         "ratings_note": NO_RATINGS,
-        "inspections": _inspections(),
+        "inspections": _inspections(orgs, year, quarter),
         "summary": briefing.summary if briefing else "",
         "notable_events": briefing.event_lines() if briefing else [],
         "directions": briefing.directions if briefing else "",
@@ -178,7 +250,9 @@ def briefing_text(context: dict[str, Any]) -> str:
         lines.append("Xếp loại đảng viên: " + ", ".join(f"{level} {n}" for level, n in ratings["members"]))
     else:
         lines.append(context["ratings_note"])
-    lines.append(context["inspections"]["note"])
+    lines.extend(inspection_lines(context["inspections"]))
+    for row in context["inspections"]["rows"]:
+        lines.extend(f"  - {row['org']}: {k['sentence']}" for k in row["kinds"])
     if context["notable_events"]:
         lines.append("Sự kiện nổi bật:")
         lines.extend(f"  - {event}" for event in context["notable_events"])

@@ -140,7 +140,8 @@ def briefing(request: HttpRequest, pk: int, year: int, quarter: int) -> HttpResp
         {
             "nav": "clusters",
             "cluster": cluster,
-            "b": queries.briefing_context(cluster, year, quarter),
+            "b": (b := queries.briefing_context(cluster, year, quarter)),
+            "inspection_lines": queries.inspection_lines(b["inspections"]),
             "form": BriefingForm(instance=saved) if can_edit else None,
         },
     )
@@ -162,7 +163,13 @@ def briefing_save(request: HttpRequest, pk: int, year: int, quarter: int) -> Htt
     return render(
         request,
         "clusters/briefing.html",
-        {"nav": "clusters", "cluster": cluster, "b": queries.briefing_context(cluster, year, quarter), "form": form},
+        {
+            "nav": "clusters",
+            "cluster": cluster,
+            "b": (b := queries.briefing_context(cluster, year, quarter)),
+            "inspection_lines": queries.inspection_lines(b["inspections"]),
+            "form": form,
+        },
     )
 
 

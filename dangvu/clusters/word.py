@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from dangvu.clusters.models import Cluster
-from dangvu.clusters.queries import briefing_context
+from dangvu.clusters.queries import briefing_context, inspection_lines
 from dangvu.reports.docx_report import (
     BODY_PT,
     FONT,
@@ -85,7 +85,8 @@ def render_docx(context: dict[str, Any]) -> bytes:
         _paragraph(document, f"Xếp loại đảng viên trong quý: {members}.", indent_first=True)
     else:
         _paragraph(document, context["ratings_note"], before=4, indent_first=True)
-    _paragraph(document, context["inspections"]["note"], indent_first=True)
+    for line in inspection_lines(context["inspections"]):
+        _paragraph(document, line, align="justify", indent_first=True)
     if context["notable_events"]:
         _paragraph(document, "Sự kiện nổi bật:", bold=True, before=4, indent_first=True)
         for event in context["notable_events"]:

@@ -217,54 +217,60 @@ def inspection_progress(org: Org, year: int) -> list[dict[str, Any]]:
     [{"kind", "label", "planned_orgs", "planned_members", "quarters": [{"quarter", "planned_orgs",
     "done_orgs", "planned_members", "done_members", "ytd_orgs", "ytd_members", "ytd_orgs_share",
     "ytd_members_share", "sentence"}], "sentence" (year to date, the last quarter)}]"""
-    items = InspectionItem.objects.filter(plan__org=org, plan__year=year)
+    return inspection_progress_by_org([org], year)[org.pk]
+
+
+def inspection_progress_by_org(orgs: list[Org], year: int) -> dict[int, list[dict[str, Any]]]:
+    """`inspection_progress` of each committee of `orgs` (org pk → its list, empty without a plan), in one
+    grouped query whatever the number of committees (a cluster's briefing adds them up)."""
     counts: dict[str, Any] = {}
     is_org, is_member = Q(target_org__isnull=False), Q(target_member__isnull=False)
     for q, (month, day) in QUARTER_ENDS.items():
-        end = date(year, month, day)
-        start = date(year, month - 2, 1)
+        start, end = date(year, month - 2, 1), date(year, month, day)
         counts[f"p{q}o"] = Count("pk", filter=is_org & Q(quarter=q))
         counts[f"p{q}m"] = Count("pk", filter=is_member & Q(quarter=q))
         counts[f"d{q}o"] = Count("pk", filter=is_org & Q(done_on__gte=start, done_on__lte=end))
         counts[f"d{q}m"] = Count("pk", filter=is_member & Q(done_on__gte=start, done_on__lte=end))
-    rows: dict[str, dict[str, Any]] = {r["kind"]: dict(r) for r in items.values("kind").annotate(**counts).order_by()}
-    out = []
-    for kind in InspectionKind:
-        row = rows.get(kind.value)
-        if row is None:
-            continue
-        planned_o = sum(row[f"p{q}o"] for q in QUARTER_ENDS)
-        planned_m = sum(row[f"p{q}m"] for q in QUARTER_ENDS)
-        quarters = []
-        ytd_o = ytd_m = 0
-        for q in QUARTER_ENDS:
-            ytd_o += row[f"d{q}o"]
-            ytd_m += row[f"d{q}m"]
-            quarters.append(
-                {
-                    "quarter": q,
-                    "planned_orgs": row[f"p{q}o"],
-                    "done_orgs": row[f"d{q}o"],
-                    "planned_members": row[f"p{q}m"],
-                    "done_members": row[f"d{q}m"],
-                    "ytd_orgs": ytd_o,
-                    "ytd_members": ytd_m,
-                    "ytd_orgs_share": share(ytd_o, planned_o),
-                    "ytd_members_share": share(ytd_m, planned_m),
-                    "sentence": sentence(kind, ytd_o, planned_o, ytd_m, planned_m),
-                }
-            )
-        out.append(
+    grouped: dict[int, dict[str, dict[str, Any]]] = {org.pk: {} for org in orgs}
+    items = InspectionItem.objects.filter(plan__org__in=orgs, plan__year=year)
+    for row in items.values("plan__org_id", "kind").annotate(**counts).order_by():
+        grouped[row["plan__org_id"]][row["kind"]] = row
+    return {
+        pk: [_kind_progress(kind, rows[kind.value]) for kind in InspectionKind if kind.value in rows]
+        for pk, rows in grouped.items()
+    }
+
+
+def _kind_progress(kind: InspectionKind, row: dict[str, Any]) -> dict[str, Any]:
+    planned_o = sum(row[f"p{q}o"] for q in QUARTER_ENDS)
+    planned_m = sum(row[f"p{q}m"] for q in QUARTER_ENDS)
+    quarters = []
+    ytd_o = ytd_m = 0
+    for q in QUARTER_ENDS:
+        ytd_o += row[f"d{q}o"]
+        ytd_m += row[f"d{q}m"]
+        quarters.append(
             {
-                "kind": kind.value,
-                "label": str(kind.label),
-                "planned_orgs": planned_o,
-                "planned_members": planned_m,
-                "quarters": quarters,
-                "sentence": quarters[-1]["sentence"],
+                "quarter": q,
+                "planned_orgs": row[f"p{q}o"],
+                "done_orgs": row[f"d{q}o"],
+                "planned_members": row[f"p{q}m"],
+                "done_members": row[f"d{q}m"],
+                "ytd_orgs": ytd_o,
+                "ytd_members": ytd_m,
+                "ytd_orgs_share": share(ytd_o, planned_o),
+                "ytd_members_share": share(ytd_m, planned_m),
+                "sentence": sentence(kind, ytd_o, planned_o, ytd_m, planned_m),
             }
         )
-    return out
+    return {
+        "kind": kind.value,
+        "label": str(kind.label),
+        "planned_orgs": planned_o,
+        "planned_members": planned_m,
+        "quarters": quarters,
+        "sentence": quarters[-1]["sentence"],
+    }
 
 
 def sentence(kind: str, done_o: int, planned_o: int, done_m: int, planned_m: int) -> str:
