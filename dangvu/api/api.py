@@ -13,6 +13,7 @@ from ninja.renderers import JSONRenderer
 
 from dangvu.api import errors
 from dangvu.api.auth import SessionUserAuth, TokenAuth
+from dangvu.api.clusters import router as clusters_router
 from dangvu.api.imports import router as imports_router
 from dangvu.api.meetings import router as meetings_router
 from dangvu.api.members import router as members_router
@@ -47,3 +48,4 @@ api.add_router("", ratings_router)
 api.add_router("", imports_router)
 api.add_router("", meetings_router)
 api.add_router("", plans_router)
+api.add_router("", clusters_router)

@@ -234,7 +234,7 @@ def inspection_progress_by_org(orgs: list[Org], year: int) -> dict[int, list[dic
     grouped: dict[int, dict[str, dict[str, Any]]] = {org.pk: {} for org in orgs}
     items = InspectionItem.objects.filter(plan__org__in=orgs, plan__year=year)
     for row in items.values("plan__org_id", "kind").annotate(**counts).order_by():
-        grouped[row["plan__org_id"]][row["kind"]] = row
+        grouped[row["plan__org_id"]][row["kind"]] = dict(row)
     return {
         pk: [_kind_progress(kind, rows[kind.value]) for kind in InspectionKind if kind.value in rows]
         for pk, rows in grouped.items()
