@@ -6,6 +6,7 @@ from django import forms
 
 from dangvu.accounts.models import MEMBER_EDITORS, ORG_EDITORS, User
 from dangvu.exchange.models import Kind
+from dangvu.exchange.plan_kinds import PLAN_KINDS
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 ERR_TOO_BIG = "Tệp lớn quá {mb} MB."
@@ -20,6 +21,9 @@ def allowed_kinds(user: User) -> list[str]:
         kinds.append(Kind.ORGS.value)
     if user.has_role_in(MEMBER_EDITORS):
         kinds += [Kind.MEMBERS.value, Kind.EVENTS.value, Kind.RATINGS.value]
+    # The plans' kinds say who may import them (the inspection plan: ORG_EDITORS; registrations, meetings:
+    # MEMBER_EDITORS, as on their pages).
+    kinds += [code for code, definition in PLAN_KINDS.items() if user.has_role_in(definition.editors or frozenset())]
     return kinds
 
 

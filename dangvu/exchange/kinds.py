@@ -138,6 +138,8 @@ class KindDef:
     # At least one of these columns must be present (e.g. card number or CCCD).
     one_of: tuple[str, ...] = ()
     intro: str = ""
+    # The roles that may import this kind (None: organisations for ORG_EDITORS, the rest for MEMBER_EDITORS).
+    editors: frozenset[str] | None = None
 
     def specs(self) -> list[ColumnSpec]:
         return [c.spec() for c in self.columns]

@@ -27,6 +27,9 @@ class Kind(models.TextChoices):
     MEMBERS = "members", "Đảng viên"
     EVENTS = "events", "Sự kiện của đảng viên"
     RATINGS = "ratings", "Xếp loại chất lượng"
+    INSPECTIONS = "inspections", "Kế hoạch kiểm tra, giám sát"
+    REGISTRATIONS = "registrations", "Đăng ký thi đua, cam kết, mô hình mới"
+    MEETINGS = "meetings", "Sinh hoạt chi bộ, điểm danh"
 
 
 class JobStatus(models.TextChoices):

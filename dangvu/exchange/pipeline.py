@@ -920,6 +920,16 @@ HANDLERS: dict[str, type[Handler]] = {
 # --- the run ------------------------------------------------------------------------------------------------
 
 
+def kind_and_handler(kind: str) -> tuple[KindDef, type[Handler]]:
+    """The definition and the handler of an import kind: the four above, or the plans' kinds (inspection plan
+    items, registrations, meetings), whose module builds on this one and is therefore imported here."""
+    if kind in HANDLERS:
+        return KINDS[kind], HANDLERS[kind]
+    from dangvu.exchange import plan_handlers, plan_kinds
+
+    return plan_kinds.PLAN_KINDS[kind], plan_handlers.HANDLERS[kind]
+
+
 def _chunks(rows: Iterator[SheetRow], size: int) -> Iterable[list[SheetRow]]:
     while chunk := list(itertools.islice(rows, size)):
         yield chunk
@@ -938,9 +948,10 @@ def run_import(
 ) -> Report:
     """Check (and on `commit`, write) one import file. Never raises for bad data: whole-file problems
     land in `report.file_error`, row problems in `report.problems`."""
-    definition = KINDS[kind]
+    definition, handler_class = kind_and_handler(kind)
     report = Report()
-    if user is not None and user.role not in (ORG_EDITORS if kind == Kind.ORGS else MEMBER_EDITORS):
+    editors = definition.editors or (ORG_EDITORS if kind == Kind.ORGS else MEMBER_EDITORS)
+    if user is not None and user.role not in editors:
         report.file_error = "Vai trò của bạn không được nhập loại dữ liệu này."
         return report
     try:
@@ -961,7 +972,7 @@ def run_import(
         note=NOTE.format(filename=filename or path.name, job=job_id if job_id is not None else "—"),
         report=report,
     )
-    handler = HANDLERS[kind](ctx)
+    handler = handler_class(ctx)
 
     def run() -> None:
         try:

@@ -13,14 +13,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dangvu.exchange.kinds import KINDS
+from dangvu.exchange.plan_kinds import PLAN_KINDS
 
 DATA_ROWS = 5000  # the drop-downs cover this many rows
-TEXT_KEYS = {"card_number", "citizen_id", "phone", "code", "parent_code", "cell_code", "org_code"}
+TEXT_KEYS = {"card_number", "citizen_id", "phone", "code", "parent_code", "cell_code", "org_code", "committee_code"}
 HEADER_FILL = PatternFill("solid", fgColor="FDE9D9")
 
 
 def template_workbook(kind: str) -> bytes:
-    definition = KINDS[kind]
+    definition = KINDS[kind] if kind in KINDS else PLAN_KINDS[kind]
     book = Workbook()
     sheet = book.active
     sheet.title = "Dữ liệu"
