@@ -10,7 +10,7 @@ from django.db import transaction
 
 from dangvu.accounts.models import MEMBER_EDITORS, ORG_EDITORS, User
 from dangvu.audit.models import Action
-from dangvu.audit.services import audit_record
+from dangvu.audit.services import audit_record, snapshot
 from dangvu.meetings.models import (
     AssessmentItem,
     AssessmentStatus,
@@ -56,6 +56,59 @@ def meeting_record(*, actor: User | None, cell: Org, presences: Mapping[int, str
         )
         audit_record(actor=actor, action=Action.CREATE, target=meeting, note=f"{len(presences)} đảng viên điểm danh")
     return meeting
+
+
+MEETING_FIELDS = ("held_on", "kind", "theme", "upper_cadre", "resolutions")
+
+
+def meeting_update(
+    *, actor: User | None, meeting: Meeting, presences: Mapping[int, str], **fields: object
+) -> dict[str, list[object]]:
+    """Change a meeting's fields and attendance (member id → Presence). A member may be marked if they belong
+    to the cell now or were already on the meeting's list (a member who moved on keeps their old row).
+    Returns {field or "điểm danh <name>": [before, after]}; nothing is written when nothing changed."""
+    before = snapshot(meeting, MEETING_FIELDS)
+    for name, value in fields.items():
+        if name in MEETING_FIELDS:
+            setattr(meeting, name, value)
+    meeting.full_clean()
+    after = snapshot(meeting, MEETING_FIELDS)
+    changes: dict[str, list[object]] = {k: [before[k], after[k]] for k in MEETING_FIELDS if before[k] != after[k]}
+    stored = {a.member_id: a for a in meeting.attendance.select_related("member")}
+    allowed = set(Member.objects.filter(current_org=meeting.cell_id).values_list("pk", flat=True)) | set(stored)
+    if not set(presences) <= allowed:
+        raise ValidationError(ERR_FOREIGN_MEMBER.format(org=meeting.cell.name))
+    new_rows, changed_rows = [], []
+    names = dict(Member.objects.filter(pk__in=presences).values_list("pk", "full_name"))
+    for pk, value in presences.items():
+        presence = Presence(value)
+        row = stored.get(pk)
+        if row is None:
+            new_rows.append(Attendance(meeting=meeting, member_id=pk, presence=presence))
+            changes[f"điểm danh {names.get(pk, pk)}"] = [None, presence.value]
+        elif row.presence != presence:
+            changes[f"điểm danh {names.get(pk, pk)}"] = [row.presence, presence.value]
+            row.presence = presence
+            changed_rows.append(row)
+    if changes:
+        with transaction.atomic():
+            meeting.save()
+            Attendance.objects.bulk_create(new_rows)
+            Attendance.objects.bulk_update(changed_rows, ["presence"])
+            audit_record(actor=actor, action=Action.UPDATE, target=meeting, changes=changes)
+    return changes
+
+
+def meeting_delete(*, actor: User | None, meeting: Meeting, reason: str = "") -> None:
+    """Delete a meeting and its attendance; the audit row keeps its content and the whole attendance list."""
+    content: dict[str, list[object]] = {k: [v, None] for k, v in snapshot(meeting, MEETING_FIELDS).items()}
+    for row in meeting.attendance.select_related("member").order_by("member__full_name", "member_id"):
+        content[f"điểm danh {row.member.full_name} ({row.member_id})"] = [row.presence, None]
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action=Action.DELETE, target=meeting, note=(reason or str(meeting))[:255], changes=content
+        )
+        meeting.delete()
 
 
 def criterion_add(*, actor: User | None, committee: Org, text: str, position: int = 1) -> ModelCellCriterion:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dangvu.accounts.models import TREE_READERS, User
 from dangvu.exchange.exports import FORMATS, export_response
@@ -24,11 +25,14 @@ from dangvu.meetings.exports import stats_table
 from dangvu.meetings.forms import AssessmentForm, CriterionForm, MeetingForm, RecogniseForm
 from dangvu.meetings.models import AssessmentStatus, Meeting, ModelCellAssessment, ModelCellCriterion, Presence
 from dangvu.meetings.rules import STRIKE_OFF_GROUND
+from dangvu.members.lifecycle import ON_ROLL
 from dangvu.members.models import Member
 from dangvu.orgs.models import Org
 from dangvu.orgs.queries import requested_org
 
 MSG_RECORDED = "Đã ghi buổi sinh hoạt ngày {day:%d/%m/%Y}."
+MSG_UPDATED = "Đã sửa buổi sinh hoạt ngày {day:%d/%m/%Y}."
+MSG_DELETED = "Đã xóa buổi sinh hoạt ngày {day:%d/%m/%Y}."
 MSG_CRITERION = "Đã thêm tiêu chí."
 MSG_PROPOSED = "Đã lập đề nghị công nhận chi bộ kiểu mẫu."
 MSG_RECOGNISED = "Đã ghi quyết định công nhận."
@@ -114,6 +118,61 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/meeting_form.html", context)
 
 
+def _recordable_meeting(request: HttpRequest, pk: int) -> tuple[User, Meeting]:
+    """A meeting of a cell in scope (else 404) that the user may record (else 403)."""
+    user = _reader(request)
+    meeting = get_object_or_404(
+        Meeting.objects.filter(cell__in=Org.objects.visible_to(user)).select_related("cell"), pk=pk
+    )
+    if not services.can_record_meetings(user, meeting.cell):
+        raise PermissionDenied
+    return user, meeting
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user, meeting = _recordable_meeting(request, pk)
+    org = meeting.cell
+    stored = {a.member_id: a.presence for a in meeting.attendance.all()}
+    members = list(
+        Member.objects.filter(Q(current_org=org, status__in=ON_ROLL) | Q(pk__in=stored)).order_by("full_name", "pk")
+    )
+    form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=meeting.pk))
+    chosen = {m.pk: request.POST.get(f"p-{m.pk}", stored.get(m.pk, Presence.PRESENT)) for m in members}
+    if request.method == "POST" and form.is_valid():
+        presences = {pk: value if value in Presence.values else Presence.PRESENT for pk, value in chosen.items()}
+        try:
+            services.meeting_update(actor=user, meeting=meeting, presences=presences, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, MSG_UPDATED.format(day=meeting.held_on))
+            return redirect("meetings:detail", pk=meeting.pk)
+    rows = [(m, chosen[m.pk]) for m in members]
+    context = {
+        "nav": "meetings",
+        "cell": org,
+        "form": form,
+        "rows": rows,
+        "presences": Presence.choices,
+        "meeting": meeting,
+    }
+    return render(request, "meetings/meeting_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    user, meeting = _recordable_meeting(request, pk)
+    if request.method == "POST":
+        day, cell = meeting.held_on, meeting.cell
+        services.meeting_delete(actor=user, meeting=meeting)
+        messages.success(request, MSG_DELETED.format(day=day))
+        return redirect(f"{reverse('meetings:cell', args=[cell.pk])}?nam={day.year}")
+    return render(request, "meetings/meeting_delete.html", {"nav": "meetings", "meeting": meeting})
+
+
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _reader(request)
@@ -121,7 +180,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Meeting.objects.filter(cell__in=Org.objects.visible_to(user)).select_related("cell"), pk=pk
     )
     attendance = meeting.attendance.select_related("member").order_by("member__full_name", "member_id")
-    return render(request, "meetings/meeting.html", {"nav": "meetings", "meeting": meeting, "attendance": attendance})
+    context = {
+        "nav": "meetings",
+        "meeting": meeting,
+        "attendance": attendance,
+        "can_record": services.can_record_meetings(user, meeting.cell),
+    }
+    return render(request, "meetings/meeting.html", context)
 
 
 def _model_cell_editor(request: HttpRequest) -> User:

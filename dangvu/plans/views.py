@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +21,9 @@ from dangvu.audit.models import Action
 from dangvu.audit.services import audit_record
 from dangvu.orgs.models import Org
 from dangvu.plans.forms import AssessmentForm, InspectionItemForm, InspectionRecordForm, RegistrationForm, TargetForm
-from dangvu.plans.models import InspectionItem, InspectionPlan, Registration
+from dangvu.plans.models import InspectionItem, InspectionPlan, Registration, Target
 from dangvu.plans.progress import inspection_progress, targets_progress
+from dangvu.plans.services import inspection_item_delete, inspection_item_update, target_delete, target_update
 
 
 def _reader(request: HttpRequest) -> User:
@@ -241,3 +242,90 @@ def registration_assess(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, MSG_SAVED)
         return redirect(back)
     return _form_page(request, scope, f"Đánh giá: {row}", form, back)
+
+
+# Changing and deleting (ORG_EDITORS whose scope holds the committee; a delete asks for confirmation) ------
+
+MSG_DELETED = "Đã xóa: {what}."
+
+
+def _own_target(user: User, pk: int) -> Target:
+    return get_object_or_404(Target.objects.filter(org__in=Org.objects.editable_by(user)).select_related("org"), pk=pk)
+
+
+def _own_item(user: User, pk: int) -> InspectionItem:
+    return get_object_or_404(
+        InspectionItem.objects.filter(plan__org__in=Org.objects.editable_by(user)).select_related(
+            "plan__org", "target_org", "target_member"
+        ),
+        pk=pk,
+    )
+
+
+def _confirm_page(request: HttpRequest, org: Org, title: str, what: str, back: str) -> HttpResponse:
+    context = {"nav": "plans", "org": org, "title": title, "what": what, "back": back}
+    return render(request, "plans/confirm_delete.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _editor(request)
+    target = _own_target(user, pk)
+    back = _targets_url(target.org, target.year_from)
+    form = TargetForm(request.POST or None, instance=Target.objects.get(pk=target.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            target_update(actor=user, target=target, values=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, MSG_SAVED)
+            return redirect(_targets_url(target.org, target.year_from))
+    return _form_page(request, target.org, f"Sửa chỉ tiêu: {target.get_kind_display()}", form, back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _editor(request)
+    target = _own_target(user, pk)
+    back = _targets_url(target.org, target.year_from)
+    if request.method == "POST":
+        what = str(target)
+        target_delete(actor=user, target=target)
+        messages.success(request, MSG_DELETED.format(what=what))
+        return redirect(back)
+    return _confirm_page(request, target.org, "Xóa chỉ tiêu", f"{target} ({target.years_text})", back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _editor(request)
+    item = _own_item(user, pk)
+    org, year = item.plan.org, item.plan.year
+    form = InspectionItemForm(request.POST or None, instance=InspectionItem.objects.get(pk=item.pk), scope=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection_item_update(actor=user, item=item, values=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, MSG_SAVED)
+            return redirect(_inspections_url(org, year))
+    return _form_page(request, org, f"Sửa nội dung kiểm tra, giám sát năm {year}", form, _inspections_url(org, year))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _editor(request)
+    item = _own_item(user, pk)
+    back = _inspections_url(item.plan.org, item.plan.year)
+    if request.method == "POST":
+        what = str(item)
+        inspection_item_delete(actor=user, item=item)
+        messages.success(request, MSG_DELETED.format(what=what))
+        return redirect(back)
+    return _confirm_page(request, item.plan.org, "Xóa nội dung kiểm tra, giám sát", str(item), back)

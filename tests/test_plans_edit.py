@@ -1,0 +1,159 @@
+"""Changing and deleting targets, inspection plan items and cell meetings: editors in scope only, a delete
+asks for confirmation first, every change and delete leaves its content in the audit trail."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from dangvu.audit.models import Action, AuditRecord
+from dangvu.meetings.models import Attendance, Meeting, Presence
+from dangvu.meetings.services import meeting_record
+from dangvu.plans.models import InspectionItem, InspectionKind, InspectionPlan, Target, TargetKind
+from dangvu.plans.progress import inspection_progress
+from tests.factories import World
+
+
+@pytest.fixture
+def target(world: World) -> Target:
+    return Target.objects.create(org=world.commune, year_from=2026, year_to=2026, kind=TargetKind.ADMITTED_SHARE, low=3)
+
+
+@pytest.fixture
+def item(world: World) -> InspectionItem:
+    plan = InspectionPlan.objects.create(org=world.commune, year=2026, title="Kế hoạch")
+    return InspectionItem.objects.create(
+        plan=plan,
+        target_org=world.agency,
+        subject="Chấp hành Điều lệ",
+        kind=InspectionKind.INSPECTION,
+        by_whom="Ủy ban Kiểm tra",
+        quarter=1,
+    )
+
+
+@pytest.fixture
+def meeting(world: World) -> Meeting:
+    return meeting_record(
+        actor=None,
+        cell=world.office_cell,
+        presences={world.an.pk: Presence.PRESENT, world.binh.pk: Presence.ABSENT},
+        held_on=date(2026, 2, 5),
+        kind="regular",
+        theme="Nghị quyết tháng 2",
+    )
+
+
+def test_staff_changes_a_target_and_the_change_is_audited(world: World, client_for, target: Target) -> None:
+    client = client_for("commune_staff")
+    url = reverse("plans:target_edit", args=[target.pk])
+    assert "Sửa chỉ tiêu" in client.get(url).content.decode()
+    data = {"year_from": 2026, "year_to": 2026, "kind": TargetKind.ADMITTED_SHARE, "comparator": "band", "low": 3}
+    page = client.post(url, data)  # a band without its upper bound: refused, what was typed kept
+    assert page.status_code == 200 and "cả mức dưới và mức trên" in page.content.decode()
+    assert client.post(url, {**data, "high": 5}).status_code == 302
+    target.refresh_from_db()
+    assert (target.comparator, target.high) == ("band", Decimal(5)) and target.goal_text == "3–5%"
+    audit = AuditRecord.objects.get(target_type="target", action=Action.UPDATE)
+    assert audit.actor == world.commune_staff and audit.changes["comparator"] == ["min", "band"]
+
+
+def test_a_target_is_deleted_after_confirmation_and_its_content_stays_in_the_audit(
+    world: World, client_for, target: Target
+) -> None:
+    client = client_for("commune_staff")
+    url = reverse("plans:target_remove", args=[target.pk])
+    assert "Quay lại, không xóa" in client.get(url).content.decode()
+    assert Target.objects.filter(pk=target.pk).exists()  # the GET only asks
+    assert client.post(url).status_code == 302
+    assert not Target.objects.filter(pk=target.pk).exists()
+    audit = AuditRecord.objects.get(target_type="target", action=Action.DELETE)
+    assert audit.target_id == target.pk and audit.changes["low"] == ["3.00", None]
+
+
+@pytest.mark.parametrize(("persona", "status"), [("viewer", 403), ("secretary", 403), ("outsider", 404)])
+def test_only_editors_in_scope_change_or_delete_targets_and_plan_items(
+    client_for, target: Target, item: InspectionItem, persona: str, status: int
+) -> None:
+    client = client_for(persona)
+    for name, pk in (
+        ("plans:target_edit", target.pk),
+        ("plans:target_remove", target.pk),
+        ("plans:inspection_edit", item.pk),
+        ("plans:inspection_remove", item.pk),
+    ):
+        assert client.get(reverse(name, args=[pk])).status_code == status
+        assert client.post(reverse(name, args=[pk])).status_code == status
+    assert Target.objects.filter(pk=target.pk).exists() and InspectionItem.objects.filter(pk=item.pk).exists()
+    # The province's staff holds the commune in scope.
+    assert client_for("province_staff").get(reverse("plans:target_edit", args=[target.pk])).status_code == 200
+
+
+def test_an_inspection_item_is_changed_and_deleted_and_the_progress_follows(
+    world: World, client_for, item: InspectionItem
+) -> None:
+    client = client_for("commune_staff")
+    url = reverse("plans:inspection_edit", args=[item.pk])
+    data = {
+        "target_member": world.an.pk,
+        "subject": "Tu dưỡng",
+        "kind": "supervision",
+        "by_whom": "Chi ủy",
+        "quarter": 2,
+    }
+    assert client.post(url, data).status_code == 302
+    item.refresh_from_db()
+    assert (item.target_org, item.target_member, item.kind, item.quarter) == (None, world.an, "supervision", 2)
+    [row] = inspection_progress(world.commune, 2026)
+    assert (row["kind"], row["planned_orgs"], row["planned_members"]) == ("supervision", 0, 1)
+    both = client.post(url, {**data, "target_org": world.agency.pk})
+    assert both.status_code == 200 and "chỉ một" in both.content.decode()
+    assert client.post(reverse("plans:inspection_remove", args=[item.pk])).status_code == 302
+    assert inspection_progress(world.commune, 2026) == []
+    actions = list(
+        AuditRecord.objects.filter(target_type="inspectionitem").order_by("pk").values_list("action", flat=True)
+    )
+    assert actions == [Action.UPDATE, Action.DELETE]
+
+
+def test_a_meeting_is_changed_with_its_attendance_then_deleted(world: World, client_for, meeting: Meeting) -> None:
+    client = client_for("secretary")
+    page = client.get(reverse("meetings:edit", args=[meeting.pk])).content.decode()
+    assert "Sửa buổi sinh hoạt" in page and "Nghị quyết tháng 2" in page
+    data = {
+        "held_on": "2026-02-06",
+        "kind": "regular",
+        "theme": "Nghị quyết tháng 2 (sửa)",
+        f"p-{world.an.pk}": Presence.EXCUSED,
+        f"p-{world.binh.pk}": Presence.ABSENT,
+        f"p-{world.chau.pk}": Presence.PRESENT,
+    }
+    assert client.post(reverse("meetings:edit", args=[meeting.pk]), data).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.held_on, meeting.theme) == (date(2026, 2, 6), "Nghị quyết tháng 2 (sửa)")
+    presences = dict(Attendance.objects.filter(meeting=meeting).values_list("member__full_name", "presence"))
+    assert presences == {"Nguyễn Văn An": "excused", "Trần Thị Bình": "absent", "Lê Minh Châu": "present"}
+    audit = AuditRecord.objects.get(target_type="meeting", action=Action.UPDATE)
+    assert audit.changes["điểm danh Nguyễn Văn An"] == ["present", "excused"]
+    assert audit.changes["held_on"] == ["2026-02-05", "2026-02-06"]
+    url = reverse("meetings:delete", args=[meeting.pk])
+    assert "Quay lại, không xóa" in client.get(url).content.decode() and Meeting.objects.exists()
+    assert client.post(url).status_code == 302
+    assert not Meeting.objects.exists() and not Attendance.objects.exists()
+    deleted = AuditRecord.objects.get(target_type="meeting", action=Action.DELETE)
+    assert deleted.changes["theme"] == ["Nghị quyết tháng 2 (sửa)", None]
+    assert len([k for k in deleted.changes if k.startswith("điểm danh")]) == 3
+
+
+@pytest.mark.parametrize(("persona", "status"), [("viewer", 403), ("outsider", 404), ("member", 403)])
+def test_only_those_who_record_meetings_of_the_cell_change_or_delete_them(
+    client_for, meeting: Meeting, persona: str, status: int
+) -> None:
+    client = client_for(persona)
+    for name in ("meetings:edit", "meetings:delete"):
+        assert client.post(reverse(name, args=[meeting.pk])).status_code == status
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+    assert client_for("commune_staff").get(reverse("meetings:delete", args=[meeting.pk])).status_code == 200
