@@ -157,3 +157,52 @@ def test_only_those_who_record_meetings_of_the_cell_change_or_delete_them(
         assert client.post(reverse(name, args=[meeting.pk])).status_code == status
     assert Meeting.objects.filter(pk=meeting.pk).exists()
     assert client_for("commune_staff").get(reverse("meetings:delete", args=[meeting.pk])).status_code == 200
+
+
+def test_the_inspection_plan_as_word_has_the_hd36_header_the_progress_and_the_items(
+    world: World, client_for, item: InspectionItem
+) -> None:
+    import io
+
+    from docx import Document
+
+    from dangvu.plans.word import inspection_word_context, render_inspection_docx
+
+    item.done_on, item.conclusion, item.follow_up, item.follow_up_due = (
+        date(2026, 3, 2),
+        "Đạt yêu cầu",
+        "Bổ sung hồ sơ",
+        date(2026, 5, 1),
+    )
+    item.save()
+    InspectionItem.objects.create(
+        plan=item.plan, target_member=world.an, subject="Tu dưỡng", kind="inspection", by_whom="Chi ủy", quarter=2
+    )
+    context = inspection_word_context(world.commune, 2026, today=date(2026, 4, 5))
+    [kind] = context["kinds"]
+    assert kind["sentence"] == "kiểm tra được 1/1 tổ chức (đạt 100,0% kế hoạch năm), 0/1 đảng viên (0,0%)"
+    assert kind["quarters"][0] == ["Quý 1", "1/1", "0/0", "1/1 (100,0%)", "0/1 (0,0%)"]
+    assert [row["subject_of"] for row in context["items"]] == ["Đảng bộ Cơ quan xã An Phú", "Nguyễn Văn An"]
+    assert context["items"][0]["follow_up"] == "Bổ sung hồ sơ (hạn 01/05/2026)"
+    document = Document(io.BytesIO(render_inspection_docx(context)))
+    header = "\n".join(cell.text for cell in document.tables[0].rows[0].cells)
+    assert "ĐẢNG ỦY XÃ AN PHÚ" in header and "ngày 05 tháng 4 năm 2026" in header and "-BC/ĐU" in header
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Kế hoạch kiểm tra, giám sát năm 2026 và kết quả thực hiện" in text
+    assert "Kiểm tra: kiểm tra được 1/1 tổ chức (đạt 100,0% kế hoạch năm)" in text
+    assert document.tables[2].rows[1].cells[2].text == "Chấp hành Điều lệ"
+    response = client_for("viewer").get(reverse("plans:inspections_docx"), {"org": world.commune.pk, "nam": 2026})
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert "kiem-tra-giam-sat-X01-2026.docx" in response["Content-Disposition"]
+    assert client_for("outsider").get(reverse("plans:inspections_docx"), {"org": world.commune.pk}).status_code == 404
+
+
+def test_the_plans_command_writes_the_inspection_plan_as_word(world: World, item: InspectionItem, tmp_path) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    target = tmp_path / "kh.docx"
+    out = io.StringIO()
+    call_command("plans", "inspections", org="X01", year=2026, format="docx", output=str(target), stdout=out)
+    assert target.read_bytes()[:2] == b"PK" and "Đã ghi" in out.getvalue()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("chi-tieu/<int:pk>/xoa/", views.target_remove, name="target_remove"),
     path("kiem-tra/", views.inspections, name="inspections"),
     path("kiem-tra/them/", views.inspection_add, name="inspection_add"),
+    path("kiem-tra/word/", views.inspections_docx, name="inspections_docx"),
     path("kiem-tra/<int:pk>/ket-qua/", views.inspection_record, name="inspection_record"),
     path("kiem-tra/<int:pk>/sua/", views.inspection_edit, name="inspection_edit"),
     path("kiem-tra/<int:pk>/xoa/", views.inspection_remove, name="inspection_remove"),

@@ -24,6 +24,7 @@ from dangvu.plans.forms import AssessmentForm, InspectionItemForm, InspectionRec
 from dangvu.plans.models import InspectionItem, InspectionPlan, Registration, Target
 from dangvu.plans.progress import inspection_progress, targets_progress
 from dangvu.plans.services import inspection_item_delete, inspection_item_update, target_delete, target_update
+from dangvu.plans.word import inspection_docx_filename, inspection_word_context, render_inspection_docx
 
 
 def _reader(request: HttpRequest) -> User:
@@ -88,6 +89,20 @@ def inspections(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "plans/inspections.html", context)
+
+
+@login_required
+@require_GET
+def inspections_docx(request: HttpRequest) -> HttpResponse:
+    """The year's inspection and supervision plan and its progress as Word (HD 36 layout)."""
+    org, year = _org_year(request)
+    context = inspection_word_context(org, year, today=timezone.localdate())
+    response = HttpResponse(
+        render_inspection_docx(context),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{inspection_docx_filename(context)}"'
+    return response
 
 
 # Editing ------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""`dangvu plans targets|inspections --org CODE --year YYYY --format json|csv|xlsx|text`.
+"""`dangvu plans targets|inspections --org CODE --year YYYY --format json|csv|xlsx|text` (inspections also docx).
 
 The same figures as the pages (`progress.py`); csv and xlsx go to stdout (xlsx as bytes) or `--output`."""
 
@@ -15,8 +15,9 @@ from django.utils import timezone
 from dangvu.exchange.exports import Column, Kind, Table, csv_lines, xlsx_file
 from dangvu.orgs.models import Org
 from dangvu.plans.rows import inspection_rows, target_rows
+from dangvu.plans.word import inspection_docx_filename, inspection_word_context, render_inspection_docx
 
-FORMATS = ("json", "csv", "xlsx", "text")
+FORMATS = ("json", "csv", "xlsx", "text", "docx")
 
 
 def _vn(value: float | None, goal: str) -> str:
@@ -51,12 +52,24 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, default="text")
         parser.add_argument("--output", default="", help="tệp kết quả (mặc định: stdout)")
 
+    def _docx(self, org: Org, year: int, what: str, output: str) -> None:
+        if what != "inspections":
+            raise CommandError("Định dạng docx chỉ có với kế hoạch kiểm tra, giám sát (inspections).")
+        context = inspection_word_context(org, year, today=timezone.localdate())
+        target = output or inspection_docx_filename(context)
+        with open(target, "wb") as out:
+            out.write(render_inspection_docx(context))
+        self.stdout.write(f"Đã ghi {target}")
+
     def handle(self, *args: Any, **options: Any) -> None:
         org = Org.objects.filter(code=options["org"]).first()
         if org is None:
             raise CommandError(f"Không có tổ chức mã {options['org']}.")
         year = options["year"] or timezone.localdate().year
         what = options["what"]
+        if options["format"] == "docx":
+            self._docx(org, year, what, options["output"])
+            return
         rows = target_rows(org, year) if what == "targets" else inspection_rows(org, year)
         fmt = options["format"]
         if fmt == "json":
