@@ -345,3 +345,9 @@ def test_the_demo_has_an_emulation_cluster_with_a_leader_and_the_last_quarters_b
     year_2026 = cluster.years.get(year=2026)
     assert year_2026.leader in orgs and year_2026.deputy in orgs and year_2026.leader != year_2026.deputy
     assert Briefing.objects.filter(cluster=cluster, year=2026, quarter=3).exists()
+    from dangvu.clusters.queries import briefing_context
+
+    inspections = briefing_context(cluster, 2026, 3)["inspections"]
+    assert (
+        inspections["available"] and 0 < inspections["kinds"][0]["ytd_orgs"] < inspections["kinds"][0]["planned_orgs"]
+    )

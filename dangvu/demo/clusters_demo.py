@@ -10,6 +10,7 @@ from datetime import date
 from dangvu.clusters.models import Briefing, Cluster, ClusterMembership, ClusterYear
 from dangvu.orgs.kinds import GRASSROOTS_KINDS, OrgKind, Sector
 from dangvu.orgs.models import Org
+from dangvu.plans.models import InspectionItem, InspectionKind, InspectionPlan
 
 FIRST_YEAR = 2025
 
@@ -44,6 +45,7 @@ def clusters_demo(*, province: Org, today: date) -> Cluster | None:
     )
     quarter = (today.month - 1) // 3  # the last complete quarter
     year = today.year if quarter else today.year - 1
+    _inspection_plans(members, year, today)
     Briefing.objects.create(
         cluster=cluster,
         year=year,
@@ -55,3 +57,32 @@ def clusters_demo(*, province: Org, today: date) -> Cluster | None:
         directions="Chuẩn bị kiểm điểm, đánh giá, xếp loại chất lượng cuối năm; phát triển đảng viên mới.",
     )
     return cluster
+
+
+def _inspection_plans(orgs: list[Org], year: int, today: date) -> None:
+    """Each organisation of the cluster plans to inspect its attached cells (or supervise itself), one a
+    quarter: the briefing's "inspections against plan" adds these plans up. Done when the planned day has
+    passed, except every third item."""
+    items = []
+    for org in orgs:
+        plan = InspectionPlan.objects.create(
+            org=org, year=year, title=f"Kế hoạch kiểm tra, giám sát năm {year} của {org.name}"
+        )
+        cells = list(Org.objects.filter(parent=org).active().order_by("code")[:4]) or [org]
+        for index, cell in enumerate(cells):
+            quarter = index % 4 + 1
+            planned = date(year, quarter * 3 - 1, 10)
+            done = planned if planned <= today and (index + org.pk) % 3 else None
+            items.append(
+                InspectionItem(
+                    plan=plan,
+                    target_org=cell,
+                    subject="Việc thực hiện Quy định về sinh hoạt chi bộ",
+                    kind=InspectionKind.INSPECTION if cell != org else InspectionKind.SUPERVISION,
+                    by_whom=f"Chi ủy, Đảng ủy {org.name}",
+                    quarter=quarter,
+                    done_on=done,
+                    conclusion="Đạt yêu cầu." if done else "",
+                )
+            )
+    InspectionItem.objects.bulk_create(items)
