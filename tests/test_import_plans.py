@@ -334,6 +334,8 @@ def test_the_import_page_takes_a_meetings_file(world: World, client_for: Any, in
     client.post(reverse("exchange:job_commit", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == JobStatus.COMMITTED and Attendance.objects.count() == 3
+    listed = client.get("/api/v1/imports", {"kind": "meetings"}).json()
+    assert listed["count"] == 1 and listed["items"][0]["kind_label"] == "Sinh hoạt chi bộ, điểm danh"
 
 
 def test_the_import_command_takes_the_plans_kinds(world: World, tmp_path: Path) -> None:

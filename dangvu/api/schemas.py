@@ -490,7 +490,7 @@ class ImportJobDetailOut(ImportJobOut):
 
 
 class ImportsIn(PageIn):
-    kind: Literal["orgs", "members", "events", "ratings"] | None = None
+    kind: Literal["orgs", "members", "events", "ratings", "inspections", "registrations", "meetings"] | None = None
     status: Literal["queued", "running", "dry_run_done", "committed", "rejected", "failed"] | None = None
 
 
