@@ -35,8 +35,9 @@ from dangvu.evaluations.models import MemberRating, OrgRating, Period
 from dangvu.lib.collation import name_sort_key
 from dangvu.lib.text import fold
 from dangvu.members.checks import RecordFacts, check_record
+from dangvu.members.history import rebuild_memberships
 from dangvu.members.lifecycle import EventFact, derive_state
-from dangvu.members.models import Member, MemberEvent
+from dangvu.members.models import Member, MemberEvent, Membership
 from dangvu.orgs.models import Org, OrgVersion
 
 DEFAULT_MEMBERS = 15_000
@@ -75,7 +76,7 @@ def demo_reset() -> None:
     member link. (The rule settings of the evaluation are configuration and stay.)"""
     User.objects.update(scope=None, member=None)
     with connection.cursor() as cursor:
-        for model in (MemberRating, OrgRating, Period, AuditRecord, MemberEvent, Member, OrgVersion, Org):
+        for model in (MemberRating, OrgRating, Period, AuditRecord, Membership, MemberEvent, Member, OrgVersion, Org):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
     User.objects.filter(is_superuser=False).delete()
     Session.objects.all().delete()
@@ -281,6 +282,7 @@ def demo_load(
                 today=today,
             )
             summary.rating_seconds = time.perf_counter() - rating_started
+        rebuild_memberships()  # the bulk-written events bypass the services' membership sync
         lifecycle_demo(rows=rows, focus=orgs[cell_plan.index], today=today)
         awards_demo(province=orgs[0], commune=orgs[commune_index], today=today)
         plans_demo(province=orgs[0], commune=orgs[commune_index], today=today)

@@ -48,6 +48,7 @@ from dangvu.exchange.reading import ReadError, SheetRow, open_table
 from dangvu.lib.collation import name_sort_key
 from dangvu.lib.text import fold
 from dangvu.members.checks import RecordFacts, check_record
+from dangvu.members.history import rebuild_memberships
 from dangvu.members.lifecycle import EventFact, EventKind, derive_state
 from dangvu.members.models import Member, MemberEvent
 from dangvu.members.services import (
@@ -607,6 +608,7 @@ class MemberHandler(Handler):
                 snap["current_org"] = v["_cell"].code
                 audits.append(ctx.audit(Action.CREATE, "member", member, diff({}, snap)))
             MemberEvent.objects.bulk_create(events)
+            rebuild_memberships([m.pk for m in members])
         if changed:
             now = timezone.now()
             fields: set[str] = set()

@@ -109,6 +109,37 @@ def derive_state(events: Iterable[EventFact]) -> MemberState:
     """Replay events in order. Impossible sequences are reported in `errors` (the caller refuses
     them); doubtful ones in `warnings` (accepted, shown to the user)."""
     state = MemberState()
+    for _ in _replay(events, state):
+        pass
+    return state
+
+
+@dataclass(frozen=True)
+class Moment:
+    """The member's cell and status at the end of `on` (after all that day's events)."""
+
+    on: date
+    status: str
+    is_probationary: bool
+    org_id: int | None
+
+
+def derive_timeline(events: Iterable[EventFact]) -> list[Moment]:
+    """The state at the end of every day that has events, oldest first: the state held from that day
+    until the next moment (the membership history, `members.history`)."""
+    state = MemberState()
+    moments: list[Moment] = []
+    for event in _replay(events, state):
+        moment = Moment(event.on, state.status, state.is_probationary, state.org_id)
+        if moments and moments[-1].on == event.on:
+            moments[-1] = moment
+        else:
+            moments.append(moment)
+    return moments
+
+
+def _replay(events: Iterable[EventFact], state: MemberState) -> Iterable[EventFact]:
+    """Apply the events to `state` in order, yielding each event after it was taken into account."""
     for event in ordered(events):
         label = EventKind(event.kind).label
         if state.status == Status.DECEASED:
@@ -135,7 +166,7 @@ def derive_state(events: Iterable[EventFact]) -> MemberState:
                 WARN_GONE_EVENT.format(event=label, day=_fmt(event.on), status=Status(state.status).label.lower())
             )
         _apply(state, event)
-    return state
+        yield event
 
 
 def _apply(state: MemberState, event: EventFact) -> None:

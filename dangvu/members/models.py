@@ -203,3 +203,33 @@ class MemberEvent(models.Model):
 def can_reveal(user: User, member: Member) -> bool:
     """Whether the user may see this member's sensitive fields (after a logged reveal)."""
     return user.role in SENSITIVE_READERS or (user.role == Role.MEMBER and user.member_id == member.pk)
+
+
+class Membership(models.Model):
+    """A stretch of time a member spent in one cell with one status (derived, never typed).
+
+    Rebuilt from the live events by `members.history.sync_memberships` whenever the member's events
+    change (and in bulk by `rebuild_memberships` / `dangvu memberships rebuild`). Only the statuses in
+    which the member is in a cell of ours are stored: on the roll (ON_ROLL) or hosted temporarily.
+    `valid_from` inclusive, `valid_to` exclusive, NULL = still so today.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField("tình trạng", max_length=16, choices=Status.choices)
+    is_probationary = models.BooleanField("dự bị", default=False)
+    valid_from = models.DateField("từ ngày")
+    valid_to = models.DateField("đến ngày", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "quá trình sinh hoạt"
+        verbose_name_plural = "quá trình sinh hoạt"
+        ordering = ["member", "valid_from"]
+        indexes = [
+            models.Index(fields=["member", "valid_from"], name="membership_member_from_idx"),
+            models.Index(fields=["org", "valid_from"], name="membership_org_from_idx"),
+            models.Index(fields=["valid_to"], name="membership_to_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} @ {self.org_id} {self.valid_from}–{self.valid_to or ''}"

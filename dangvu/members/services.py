@@ -22,6 +22,7 @@ from dangvu.audit.services import audit_record, diff, snapshot
 from dangvu.lib.collation import name_sort_key
 from dangvu.lib.text import clean, fold
 from dangvu.members.checks import RecordFacts, check_record
+from dangvu.members.history import sync_memberships
 from dangvu.members.lifecycle import NEEDS_ORG, EventFact, EventKind, MemberState, derive_state
 from dangvu.members.models import SENSITIVE_FIELDS, Member, MemberEvent
 from dangvu.orgs.kinds import CELL_KINDS
@@ -159,9 +160,11 @@ def _store_state(member: Member, state: MemberState) -> None:
 
 def member_sync(member: Member) -> MemberState:
     """Recompute the derived fields from the live events and save them."""
-    state = derive_state(_event_facts(list(member.events.live())))
+    live = list(member.events.live())
+    state = derive_state(_event_facts(live))
     _store_state(member, state)
     member.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
+    sync_memberships(member, live)
     return state
 
 
@@ -273,6 +276,7 @@ def event_add(*, actor: User | None, member: Member, values: Mapping[str, Any]) 
     before = snapshot(member, DERIVED_FIELDS)
     _store_state(member, state)
     member.save()
+    sync_memberships(member, [*live, event])
     audit_record(actor=actor, action=Action.CREATE, target=event, changes=diff({}, snapshot(event, EVENT_FIELDS)))
     if changes := diff(before, snapshot(member, DERIVED_FIELDS)):
         audit_record(
@@ -301,6 +305,7 @@ def event_update(*, actor: User | None, event: MemberEvent, values: Mapping[str,
     before = snapshot(member, DERIVED_FIELDS)
     _store_state(member, state)
     member.save()
+    sync_memberships(member, [*others, event])
     if changes := diff(before_event, snapshot(event, EVENT_FIELDS)):
         audit_record(actor=actor, action=Action.UPDATE, target=event, changes=changes)
     if changes := diff(before, snapshot(member, DERIVED_FIELDS)):
@@ -323,6 +328,7 @@ def event_delete(*, actor: User | None, event: MemberEvent, reason: str = "") ->
     before = snapshot(member, DERIVED_FIELDS)
     _store_state(member, state)
     member.save()
+    sync_memberships(member, others)
     audit_record(
         actor=actor, action=Action.DELETE, target=event, changes=diff(snapshot(event, EVENT_FIELDS), {}), note=reason
     )

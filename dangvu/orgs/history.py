@@ -1,0 +1,287 @@
+"""Reading history: the tree, the members' cells and the counts as they were on a given day.
+
+The tree of a day is the set of `OrgVersion` rows that held on it (`valid_from <= day < valid_to`),
+with the materialised path of that day rebuilt in Python from the parents of that day. The members'
+cells come from `Membership` (derived from the events, `members.history`). Both are read with one
+query each, whatever the depth; callers restrict to a subtree of the tree of the day.
+
+Today's pages keep their own fast queries (`orgs.queries`); these functions are for a past day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from dangvu.members.lifecycle import ON_ROLL, Status
+from dangvu.members.models import Member, Membership
+from dangvu.orgs.kinds import CELL_KINDS, KIND_ORDER, OrgKind, kind_label
+from dangvu.orgs.models import Org, OrgVersion
+
+
+@dataclass(frozen=True)
+class OrgState:
+    """An organisation as it was on a day: its state then and its place in the tree of that day."""
+
+    org_id: int
+    parent_id: int | None
+    code: str
+    name: str
+    kind: str
+    sector: str
+    path: str
+    depth: int
+
+    @property
+    def pk(self) -> int:
+        return self.org_id
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind in CELL_KINDS
+
+    @property
+    def kind_order(self) -> int:
+        return KIND_ORDER[self.kind]
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+    def is_within(self, path: str) -> bool:
+        """Whether this organisation lay, on that day, in the subtree whose path (of that day) is `path`."""
+        return self.path.startswith(path)
+
+
+@dataclass(frozen=True)
+class Stint:
+    """A stretch of time a member belonged to one organisation (`end` exclusive, None = still today)."""
+
+    org_id: int
+    org_name: str
+    start: date
+    end: date | None
+    temporary: bool = False  # hosted there temporarily (sinh hoạt tạm thời), not on its roll
+
+    @property
+    def last_day(self) -> date | None:
+        return None if self.end is None else _last_day(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class CountsAsOf:
+    """Counts over one node's subtree on a day: organisations below it by kind; members on the roll by
+    status (hosted members apart) and split probationary / full."""
+
+    orgs: dict[str, int] = field(default_factory=dict)
+    members: dict[str, int] = field(default_factory=dict)
+    probationary: int = 0
+    full: int = 0
+
+    @property
+    def on_roll(self) -> int:
+        return self.probationary + self.full
+
+    @property
+    def sub_orgs(self) -> int:
+        return sum(self.orgs.values())
+
+    def orgs_by_kind(self) -> list[tuple[str, int]]:
+        return [(kind_label(kind), self.orgs[kind]) for kind in OrgKind.values if self.orgs.get(kind)]
+
+    def member_rows(self, statuses: tuple[str, ...]) -> list[tuple[str, int]]:
+        return [(str(Status(status).label), self.members.get(status, 0)) for status in statuses]
+
+
+def _held_on(day: date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+
+
+def tree_as_of(day: date) -> dict[int, OrgState]:
+    """Every organisation existing on `day` with its state then (one query). An organisation whose
+    parent of that day is missing from the tree of that day (inconsistent history) becomes a root."""
+    rows = list(
+        OrgVersion.objects.filter(_held_on(day))
+        .order_by("org_id", "-valid_from", "-pk")
+        .values_list("org_id", "parent_id", "code", "name", "kind", "sector")
+    )
+    versions: dict[int, tuple[int | None, str, str, str, str]] = {}
+    for org_id, parent_id, code, name, kind, sector in rows:
+        versions.setdefault(org_id, (parent_id, code, name, kind, sector))  # the latest version wins a tie
+    paths: dict[int, str] = {}
+
+    def path_of(org_id: int) -> str:
+        chain: list[int] = []
+        node: int | None = org_id
+        while node is not None and node not in paths:
+            if node in chain:  # a cycle in damaged data: cut it here
+                break
+            chain.append(node)
+            parent = versions[node][0]
+            node = parent if parent in versions else None
+        prefix = paths[node] if node is not None and node in paths else "/"
+        for pk in reversed(chain):
+            prefix = f"{prefix}{pk}/"
+            paths[pk] = prefix
+        return paths[org_id]
+
+    tree: dict[int, OrgState] = {}
+    for pk, (parent, code, name, kind, sector) in versions.items():
+        path = path_of(pk)
+        tree[pk] = OrgState(
+            org_id=pk,
+            parent_id=parent if parent in versions else None,
+            code=code,
+            name=name,
+            kind=kind,
+            sector=sector,
+            path=path,
+            depth=path.count("/") - 2,
+        )
+    return tree
+
+
+def subtree_of(tree: dict[int, OrgState], org_id: int) -> dict[int, OrgState]:
+    """The part of a tree of a day under `org_id` (itself included); empty when it did not exist."""
+    root = tree.get(org_id)
+    if root is None:
+        return {}
+    return {pk: state for pk, state in tree.items() if state.path.startswith(root.path)}
+
+
+def children_as_of(tree: dict[int, OrgState], org_id: int) -> list[OrgState]:
+    """The direct children on that day, in tree order (kind, then Vietnamese name order)."""
+    from dangvu.lib.collation import sort_key
+
+    return sorted(
+        (s for s in tree.values() if s.parent_id == org_id), key=lambda s: (KIND_ORDER[s.kind], sort_key(s.name))
+    )
+
+
+def member_cells_as_of(day: date, *, member_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """Member id → the cell whose roll they were on at the end of `day` (on-roll statuses only)."""
+    rows = Membership.objects.filter(_held_on(day), status__in=ON_ROLL)
+    if member_ids is not None:
+        rows = rows.filter(member_id__in=list(member_ids))
+    return dict(rows.values_list("member_id", "org_id"))
+
+
+def member_org_history(member: Member) -> list[Stint]:
+    """The organisations the member belonged to over time, oldest first, with each one's name as it was
+    on the stint's last day (today's for the current one), in three queries. Consecutive stretches in the
+    same cell (a change of status, of probationary to full) are one stint; a temporary stay elsewhere is a
+    stint of its own."""
+    merged: list[tuple[int, date, date | None, bool]] = []  # (org, start, end, temporary)
+    for row in Membership.objects.filter(member=member).order_by("valid_from", "pk"):
+        temporary = row.status == Status.HOSTED
+        if merged:
+            org_id, start, end, was_temporary = merged[-1]
+            if org_id == row.org_id and end == row.valid_from and was_temporary == temporary:
+                merged[-1] = (org_id, start, row.valid_to, temporary)
+                continue
+        merged.append((row.org_id, row.valid_from, row.valid_to, temporary))
+    today = timezone.localdate()
+    last_days = [(org_id, _last_day(start, end) if end is not None else today) for org_id, start, end, _ in merged]
+    names = _names_on(last_days)
+    return [
+        Stint(org_id=org_id, org_name=names.get(key, ""), start=start, end=end, temporary=temporary)
+        for (org_id, start, end, temporary), key in zip(merged, last_days, strict=True)
+    ]
+
+
+def _last_day(start: date, end: date) -> date:
+    return max(start, end - timedelta(days=1))
+
+
+def _names_on(wanted: list[tuple[int, date]]) -> dict[tuple[int, date], str]:
+    """The name each organisation had on each given day (one query over their versions)."""
+    if not wanted:
+        return {}
+    versions: dict[int, list[OrgVersion]] = {}
+    for version in OrgVersion.objects.filter(org_id__in={pk for pk, _ in wanted}).order_by("valid_from", "pk"):
+        versions.setdefault(version.org_id, []).append(version)
+    names: dict[tuple[int, date], str] = {}
+    current = dict(Org.objects.filter(pk__in={pk for pk, _ in wanted}).values_list("pk", "name"))
+    for pk, day in wanted:
+        mine = versions.get(pk, [])
+        held = [v for v in mine if v.held_on(day)]
+        earlier = [v for v in mine if v.valid_from <= day]
+        # Held that day; else the last one before it (dissolved since); else the first one (founded later).
+        chosen = held[-1] if held else (earlier[-1] if earlier else (mine[0] if mine else None))
+        names[(pk, day)] = chosen.name if chosen else current.get(pk, "")
+    return names
+
+
+def counts_as_of(day: date, tree: dict[int, OrgState], nodes: Iterable[int]) -> dict[int, CountsAsOf]:
+    """Subtree counts on `day` for each node of the tree of that day (one query for the members of the
+    nodes' subtrees; the organisations are counted from `tree`). Nodes may be nested."""
+    wanted = [pk for pk in nodes if pk in tree]
+    if not wanted:
+        return {}
+    paths = {pk: tree[pk].path for pk in wanted}
+    inside = {pk for pk, s in tree.items() if any(s.path.startswith(p) for p in paths.values())}
+    orgs: dict[int, dict[str, int]] = {pk: {} for pk in wanted}
+    for state in tree.values():
+        if state.org_id not in inside:
+            continue
+        for pk, path in paths.items():
+            if state.org_id != pk and state.path.startswith(path):
+                orgs[pk][state.kind] = orgs[pk].get(state.kind, 0) + 1
+    members: dict[int, dict[str, int]] = {pk: {} for pk in wanted}
+    split = {pk: [0, 0] for pk in wanted}
+    rows = (
+        Membership.objects.filter(_held_on(day), status__in=ON_ROLL)
+        .filter(org_id__in=_cells_only(tree, inside))
+        .values("org_id", "status", "is_probationary")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        cell = tree.get(row["org_id"])
+        if cell is None:
+            continue
+        for pk, path in paths.items():
+            if cell.path.startswith(path):
+                members[pk][row["status"]] = members[pk].get(row["status"], 0) + row["n"]
+                split[pk][0 if row["is_probationary"] else 1] += row["n"]
+    return {
+        pk: CountsAsOf(orgs=orgs[pk], members=members[pk], probationary=split[pk][0], full=split[pk][1])
+        for pk in wanted
+    }
+
+
+def _cells_only(tree: dict[int, OrgState], ids: set[int]) -> list[int]:
+    return [pk for pk in ids if tree[pk].kind in CELL_KINDS]
+
+
+def members_as_of(day: date, cell_ids: Iterable[int]) -> list[tuple[Member, Membership]]:
+    """The members on the roll of the given cells at the end of `day`, with their membership row of
+    that day (status, probationary then), by name order (one query)."""
+    rows = (
+        Membership.objects.filter(_held_on(day), status__in=ON_ROLL, org_id__in=list(cell_ids))
+        .select_related("member")
+        .order_by("member__name_sort_key", "member_id")
+    )
+    return [(row.member, row) for row in rows]
+
+
+def is_past(day: date | None) -> bool:
+    return day is not None and day < timezone.localdate()
+
+
+__all__ = [
+    "CountsAsOf",
+    "OrgState",
+    "Stint",
+    "children_as_of",
+    "counts_as_of",
+    "is_past",
+    "member_cells_as_of",
+    "member_org_history",
+    "members_as_of",
+    "subtree_of",
+    "tree_as_of",
+]
