@@ -38,6 +38,7 @@ from dangvu.members.queries import (
     MemberSearch,
     member_search,
 )
+from dangvu.orgs.history import member_org_history
 from dangvu.orgs.models import Org
 
 MASK = "•••"
@@ -171,6 +172,10 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     admissions = [e for e in timeline if e.deleted_at is None and e.kind in {EventKind.ADMITTED, EventKind.READMITTED}]
     cell = member.current_org
     cell_visible = cell is not None and Org.objects.visible_to(user).filter(pk=cell.pk).exists()
+    stints = member_org_history(member)
+    stint_orgs = set(
+        Org.objects.visible_to(user).filter(pk__in={s.org_id for s in stints}).values_list("pk", flat=True)
+    )
     response = render(
         request,
         "members/detail.html",
@@ -183,6 +188,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "admission": admissions[-1] if admissions else None,
             "warnings": services.member_warnings(member),
             "timeline": timeline,
+            "stints": [(stint, stint.org_id in stint_orgs) for stint in stints],
             "ratings": rating_history(member),
             "party": member_section(member),
             "can_edit": is_editor,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import pairwise
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -268,6 +269,96 @@ def members_as_of(day: date, cell_ids: Iterable[int]) -> list[tuple[Member, Memb
     return [(row.member, row) for row in rows]
 
 
+# A merged organisation is closed when its content moves, or within this many days after.
+SUCCESSION_WINDOW = timedelta(days=92)
+
+
+@dataclass(frozen=True)
+class Predecessor:
+    """An organisation whose content (sub-organisations or members) moved into another one, which it was
+    dissolved on (or soon after) `on`: the other one continues it (merge, dissolution into)."""
+
+    org_id: int
+    name: str
+    on: date
+
+
+def predecessors(org: Org, *, depth: int = 5) -> list[Predecessor]:
+    """The organisations `org` (with its subtree) continues, read from history alone, oldest first:
+
+    a dissolved organisation is a predecessor when, on a day D up to SUCCESSION_WINDOW before its
+    dissolution, one of its sub-organisations was re-parented into `org`'s subtree or one of its members
+    moved (a transfer within the system) to a cell of `org`'s subtree. From the organisation where the
+    content was, the highest ancestor dissolved in that window and outside `org`'s subtree is taken (a
+    merged commune rather than each of its cells). Predecessors of predecessors are included (`depth`)."""
+    found: dict[int, Predecessor] = {}
+    frontier = [org]
+    seen = {org.pk}
+    for _ in range(depth):
+        next_frontier: list[Org] = []
+        for successor in frontier:
+            for pred in _direct_predecessors(successor):
+                if pred.org_id not in seen:
+                    seen.add(pred.org_id)
+                    found[pred.org_id] = pred
+                    next_frontier.append(Org.objects.get(pk=pred.org_id))
+        if not next_frontier:
+            break
+        frontier = next_frontier
+    return sorted(found.values(), key=lambda p: (p.on, p.name))
+
+
+def _direct_predecessors(org: Org) -> list[Predecessor]:
+    inside = set(Org.objects.filter(path__startswith=org.path).values_list("pk", flat=True))
+    sources: set[tuple[int, date]] = set()  # (organisation the content was in, day it moved)
+    versions: dict[int, list[tuple[date, int | None]]] = {}
+    for org_id, valid_from, parent_id in (
+        OrgVersion.objects.filter(org_id__in=inside)
+        .order_by("org_id", "valid_from", "pk")
+        .values_list("org_id", "valid_from", "parent_id")
+    ):
+        versions.setdefault(org_id, []).append((valid_from, parent_id))
+    for chain in versions.values():
+        for (_, before), (day, after) in pairwise(chain):
+            if before is not None and before != after and before not in inside and after in inside:
+                sources.add((before, day))
+    cells = list(inside)
+    arrivals = Membership.objects.filter(org_id__in=cells).values_list("member_id", "valid_from")
+    arrived = {(m, d) for m, d in arrivals}
+    if arrived:
+        for member_id, org_id, valid_to in (
+            Membership.objects.filter(member_id__in={m for m, _ in arrived}, valid_to__isnull=False)
+            .exclude(org_id__in=cells)
+            .values_list("member_id", "org_id", "valid_to")
+        ):
+            if valid_to is not None and (member_id, valid_to) in arrived:
+                sources.add((org_id, valid_to))
+    if not sources:
+        return []
+    dissolved = dict(Org.objects.filter(dissolved_on__isnull=False).values_list("pk", "dissolved_on"))
+    trees: dict[date, dict[int, OrgState]] = {}
+    result: dict[int, Predecessor] = {}
+    for source, day in sorted(sources, key=lambda s: s[1]):
+        if day not in trees:
+            trees[day] = tree_as_of(day - timedelta(days=1))
+        tree = trees[day]
+
+        def ended(pk: int, moved_on: date = day) -> bool:
+            closed = dissolved.get(pk)
+            return closed is not None and moved_on <= closed <= moved_on + SUCCESSION_WINDOW and pk not in inside
+
+        if not ended(source) or source not in tree:
+            continue
+        top = source
+        parent = tree[top].parent_id
+        while parent is not None and ended(parent):
+            top = parent
+            parent = tree[top].parent_id
+        if top not in result:
+            result[top] = Predecessor(org_id=top, name=tree[top].name, on=day)
+    return list(result.values())
+
+
 def is_past(day: date | None) -> bool:
     return day is not None and day < timezone.localdate()
 
@@ -275,6 +366,7 @@ def is_past(day: date | None) -> bool:
 __all__ = [
     "CountsAsOf",
     "OrgState",
+    "Predecessor",
     "Stint",
     "children_as_of",
     "counts_as_of",
@@ -282,6 +374,7 @@ __all__ = [
     "member_cells_as_of",
     "member_org_history",
     "members_as_of",
+    "predecessors",
     "subtree_of",
     "tree_as_of",
 ]

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from dangvu.accounts.models import AUDIT_READERS, ORG_EDITORS, TREE_READERS, Role, User
 from dangvu.lib.forms import add_service_errors
-from dangvu.orgs import queries
+from dangvu.orgs import as_of, queries
 from dangvu.orgs.forms import OrgCreateForm, OrgDissolveForm, OrgEditForm, OrgMoveForm
 from dangvu.orgs.kinds import ALLOWED_CHILDREN, kind_label
 from dangvu.orgs.models import Org
@@ -83,10 +83,14 @@ def _form_page(request: HttpRequest, org: Org, user: User, **context: Any) -> Ht
 def tree(request: HttpRequest) -> HttpResponse:
     """The tree from the user's scope (an admin: every root), or the matches of a search."""
     user = _reader(request)
+    choice = as_of.chosen_day(request)
+    if choice.day is not None:
+        return as_of.tree_page(request, user, choice)
     include_dissolved = _include_dissolved(request)
     query = " ".join(request.GET.get("q", "").split())
     context: dict[str, Any] = {
         "nav": "orgs",
+        "day_choice": choice,
         "q": query,
         "include_dissolved": include_dissolved,
         "search_limit": queries.SEARCH_LIMIT,
@@ -123,6 +127,9 @@ def children(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _reader(request)
+    choice = as_of.chosen_day(request)
+    if choice.day is not None:
+        return as_of.node_page(request, user, pk, choice)
     org = _visible_org(user, pk)
     include_dissolved = _include_dissolved(request)
     counts = queries.subtree_counts(org)
@@ -142,6 +149,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit and not org.is_dissolved,
         "can_add_child": can_edit and not org.is_dissolved and bool(ALLOWED_CHILDREN.get(org.kind)),
         "can_read_audit": user.has_role_in(AUDIT_READERS),
+        "day_choice": choice,
     }
     return render(request, "orgs/detail.html", context)
 

@@ -33,11 +33,27 @@ is grouped in the database on a CASE naming the direct child each row falls unde
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import BigIntegerField, Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
 
 from dangvu.evaluations.models import MemberRating, OrgRating
 from dangvu.evaluations.periods import YEAR, PeriodKey
@@ -45,9 +61,11 @@ from dangvu.evaluations.queries import EXCLUDED, NotRatedReason, exclusion_expr,
 from dangvu.evaluations.regimes import regime_for
 from dangvu.evaluations.regimes.base import LevelDef, Regime, Subject, quota_check
 from dangvu.evaluations.services import regime_of, rule_overrides
-from dangvu.members.models import Member
-from dangvu.orgs.kinds import GRASSROOTS_KINDS, OrgKind, Sector
-from dangvu.orgs.models import Org
+from dangvu.members.lifecycle import ON_ROLL, Status
+from dangvu.members.models import Member, Membership
+from dangvu.orgs.history import OrgState, Predecessor, children_as_of, predecessors, subtree_of, tree_as_of
+from dangvu.orgs.kinds import CELL_KINDS, GRASSROOTS_KINDS, OrgKind, Sector
+from dangvu.orgs.models import Org, OrgVersion
 
 Block = dict[str, Any]
 
@@ -58,6 +76,10 @@ BLOCK_KINDS: dict[str, frozenset[str]] = {GRASSROOTS: GRASSROOTS_KINDS, CELLS: f
 REASONS = tuple(r.value for r in (*EXCLUDED, NotRatedReason.NOT_YET))
 ROUNDING = "Tỷ lệ (%) tính trên số được đánh giá, xếp loại; làm tròn một chữ số thập phân (từ 5 trở lên làm tròn lên)."
 SELF = 0  # bucket of rows that lie in the organisation itself, not under a child
+# How the years comparison counts a past year: the organisations inside the subtree at the end of that year
+# ("as is"), or also inside the subtrees of the organisations it continues ("comparable", `predecessors`).
+AS_IS, COMPARABLE = "nguyen-trang", "so-sanh-duoc"
+YEARS_BASES = {AS_IS: "Nguyên trạng (chỉ trong tổ chức khi đó)", COMPARABLE: "So sánh được (gộp các tổ chức tiền thân)"}
 
 WARN_RATED_ABOVE_TOTAL = "{name}: {rated} {noun} được xếp loại, nhiều hơn tổng số {total} {noun} của kỳ."
 WARN_QUOTA = "{name}: tỷ lệ {noun} hoàn thành xuất sắc nhiệm vụ vượt mức quy định ({text})."
@@ -147,8 +169,184 @@ def _regime_dict(regime: Regime) -> dict[str, Any]:
     }
 
 
-def ratings_report(org: Org, key: PeriodKey) -> dict[str, Any]:
+@dataclass
+class Sources:
+    """The grouped rows the report adds up, the same keys whichever tree they were counted on."""
+
+    orgs: list[dict[str, Any]]  # node, kind, sector, has_rating, n
+    org_ratings: list[dict[str, Any]]  # node, kind, sector, level, n, exemplary
+    members: list[dict[str, Any]]  # node, sector, has_rating, reason, n
+    member_ratings: list[dict[str, Any]]  # node, sector, level, n, exemplary
+
+
+def _today_rows(org: Org, key: PeriodKey, regime: Regime, children: list[Any]) -> Sources:
+    """Four grouped queries on today's tree: every count grouped on a CASE naming the direct child."""
+    period = {"year": key.year, "quarter": key.quarter}
+    org_kinds = GRASSROOTS_KINDS | {OrgKind.CELL}
+    rated_org = OrgRating.objects.filter(org=OuterRef("pk"), **period).exclude(level="")
+    org_rows = (
+        Org.objects.filter(path__startswith=org.path, kind__in=org_kinds)
+        .filter(_existing_at(key))
+        .annotate(node=_bucket(children, "path"), has_rating=Exists(rated_org))
+        .values("node", "kind", "sector", "has_rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    org_rating_rows = (
+        OrgRating.objects.filter(org__path__startswith=org.path, org__kind__in=org_kinds, **period)
+        .exclude(level="")
+        .annotate(node=_bucket(children, "org__path"), kind=F("org__kind"), sector=F("org__sector"))
+        .values("node", "kind", "sector", "level")
+        .annotate(n=Count("pk"), exemplary=Count("pk", filter=Q(exemplary=True)))
+        .order_by()
+    )
+    rated_member = MemberRating.objects.filter(member=OuterRef("pk"), **period).exclude(level="")
+    member_rows = (
+        members_of_period(Member.objects.in_subtree(org.path), key)
+        .annotate(
+            node=_bucket(children, "current_org__path"),
+            has_rating=Exists(rated_member),
+            reason=exclusion_expr(key, regime),
+            sector=F("current_org__sector"),
+        )
+        .values("node", "sector", "has_rating", "reason")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    member_rating_rows = (
+        MemberRating.objects.filter(org__path__startswith=org.path, **period)
+        .exclude(level="")
+        .annotate(node=_bucket(children, "org__path"), sector=F("org__sector"))
+        .values("node", "sector", "level")
+        .annotate(n=Count("pk"), exemplary=Count("pk", filter=Q(exemplary=True)))
+        .order_by()
+    )
+    return Sources(
+        [dict(r) for r in org_rows],
+        [dict(r) for r in org_rating_rows],
+        [dict(r) for r in member_rows],
+        [dict(r) for r in member_rating_rows],
+    )
+
+
+def _history_rows(org: Org, key: PeriodKey, regime: Regime, tree: dict[int, OrgState]) -> Sources:
+    """The same rows on the tree and the memberships of the period's last day (`tree`): four queries
+    grouped by organisation, each organisation put under its child of that day in Python.
+
+    Counted: organisations of the subtree of that day (their kind and sector then); ratings of those
+    organisations and member ratings given in their cells; members on the roll of their cells that day
+    (their status that day gives the reason not to be rated). A rating of an organisation that was no
+    longer in the subtree on the last day is not counted (it belongs where it was then)."""
+    period = {"year": key.year, "quarter": key.quarter}
+    sub = subtree_of(tree, org.pk)
+    node = {pk: _child_under(state, org.pk) for pk, state in sub.items()}
+    org_kinds = GRASSROOTS_KINDS | {OrgKind.CELL}
+    ids = list(sub)
+    rated = set(OrgRating.objects.filter(org_id__in=ids, **period).exclude(level="").values_list("org_id", flat=True))
+    counted: dict[tuple[int, str, str, bool], int] = {}
+    for pk, state in sub.items():
+        if state.kind in org_kinds:
+            group = (node[pk], state.kind, state.sector, pk in rated)
+            counted[group] = counted.get(group, 0) + 1
+    orgs = [{"node": g[0], "kind": g[1], "sector": g[2], "has_rating": g[3], "n": n} for g, n in counted.items()]
+    org_ratings = [
+        {"node": node[r["org_id"]], "kind": sub[r["org_id"]].kind, "sector": sub[r["org_id"]].sector, **r}
+        for r in OrgRating.objects.filter(org_id__in=ids, **period)
+        .exclude(level="")
+        .values("org_id", "level")
+        .annotate(n=Count("pk"), exemplary=Count("pk", filter=Q(exemplary=True)))
+        .order_by()
+        if sub[r["org_id"]].kind in org_kinds
+    ]
+    new_after = key.admitted_before_for_rating(regime.new_member_months)
+    rated_member = MemberRating.objects.filter(member=OuterRef("member_id"), **period).exclude(level="")
+    reason = Case(
+        When(status=Status.EXEMPT, then=Value(NotRatedReason.EXEMPT.value)),
+        When(status=Status.SUSPENDED, then=Value(NotRatedReason.SUSPENDED.value)),
+        When(member__admitted_on__gt=new_after, then=Value(NotRatedReason.NEW.value)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    cells = [pk for pk, state in sub.items() if state.kind in CELL_KINDS]
+    members = [
+        {"node": node[r["org_id"]], "sector": sub[r["org_id"]].sector, **r}
+        for r in Membership.objects.filter(org_id__in=cells, status__in=ON_ROLL, valid_from__lte=key.end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=key.end))
+        .annotate(has_rating=Exists(rated_member), reason=reason)
+        .values("org_id", "has_rating", "reason")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
+    member_ratings = [
+        {"node": node[r["org_id"]], "sector": sub[r["org_id"]].sector, **r}
+        for r in MemberRating.objects.filter(org_id__in=ids, **period)
+        .exclude(level="")
+        .values("org_id", "level")
+        .annotate(n=Count("pk"), exemplary=Count("pk", filter=Q(exemplary=True)))
+        .order_by()
+    ]
+    return Sources(orgs, org_ratings, members, member_ratings)
+
+
+def _child_under(state: OrgState, root: int) -> int:
+    """The direct child of `root` (in the tree of that day) whose subtree holds `state`, else SELF."""
+    chain = [*state.ancestor_ids(), state.org_id]
+    at = chain.index(root)
+    return chain[at + 1] if at + 1 < len(chain) else SELF
+
+
+def _closed_in(org: Org, after: date | None = None) -> QuerySet[OrgVersion]:
+    """Closed versions of organisations of the subtree or of ones that were under it (left it since)."""
+    versions = (
+        OrgVersion.objects.filter(valid_to__isnull=False)
+        if after is None
+        else OrgVersion.objects.filter(valid_to__gt=after)
+    )
+    return versions.filter(Q(org__path__startswith=org.path) | Q(parent__path__startswith=org.path))
+
+
+def _moved_since(org: Org, day: date) -> QuerySet[Membership]:
+    """Memberships of `day` in another cell than today's, in the subtree then or now."""
+    return (
+        Membership.objects.filter(valid_from__lte=day, status__in=ON_ROLL)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .exclude(org_id=F("member__current_org_id"))
+        .filter(Q(org__path__startswith=org.path) | Q(member__current_org__path__startswith=org.path))
+    )
+
+
+def history_probe(org: Org, day: date) -> tuple[bool, bool]:
+    """One query: (whether the subtree or its members' cells changed after `day`, whether the subtree's
+    tree ever changed). The first is False without asking for today or a later day (the fast path):
+    an organisation of the subtree (or one that left it) changed name, kind, sector or parent or was
+    dissolved after `day`, or a member on a roll of the subtree on `day` (or in it today) was then in
+    another cell than today's."""
+    ever = Exists(_closed_in(org))
+    if day >= timezone.localdate():
+        found = Org.objects.filter(pk=org.pk).values_list(ever).first()
+        return False, bool(found and found[0])
+    row = (
+        Org.objects.filter(pk=org.pk)
+        .values_list(Exists(_closed_in(org, day)), Exists(_moved_since(org, day)), ever)
+        .first()
+    )
+    if row is None:
+        return False, False
+    return bool(row[0] or row[1]), bool(row[2])
+
+
+def history_changed(org: Org, day: date) -> bool:
+    """Whether a report of a period ending on `day` must be counted on the tree of that day."""
+    return history_probe(org, day)[0]
+
+
+def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS) -> dict[str, Any]:
     """The rating figures of `org` and of each direct child for the period `key` (see the module doc).
+
+    A past period whose tree or memberships changed since inside the organisation's subtree is counted on
+    the tree and the memberships of its last day (`history_changed`, `reports.history`); else, and always
+    for the current period, on today's tree (the fast path). `years_basis` chooses the comparison over
+    the years (AS_IS or COMPARABLE, see `years_comparison`).
 
     Raises ValidationError when no regime covers the period, or for a quarter under a yearly regime.
     """
@@ -157,7 +355,16 @@ def ratings_report(org: Org, key: PeriodKey) -> dict[str, Any]:
         raise ValidationError(ERR_QUARTER.format(regime=regime.name, label=key.label()))
     overrides = rule_overrides(regime)
     member_levels, org_levels = regime.levels("member"), regime.levels("org")
-    children = sorted(Org.objects.filter(parent=org).filter(_existing_at(key)), key=lambda o: (o.kind_order, o.code))
+    changed, tree_changed = history_probe(org, key.end)
+    continued = predecessors(org) if years_basis == COMPARABLE else []
+    as_of = tree_as_of(key.end) if changed else None
+    children: list[Any]
+    if as_of is not None:
+        children = sorted(children_as_of(as_of, org.pk), key=lambda o: (o.kind_order, o.code))
+    else:
+        children = sorted(
+            Org.objects.filter(parent=org).filter(_existing_at(key)), key=lambda o: (o.kind_order, o.code)
+        )
     ids = [SELF, *[c.pk for c in children]]
 
     def new_blocks() -> dict[str, Block]:
@@ -183,19 +390,10 @@ def ratings_report(org: Org, key: PeriodKey) -> dict[str, Any]:
         block["levels"][level] += n
 
     period = {"year": key.year, "quarter": key.quarter}
-    org_kinds = GRASSROOTS_KINDS | {OrgKind.CELL}
+    rows_of = _history_rows(org, key, regime, as_of) if as_of is not None else _today_rows(org, key, regime, children)
 
     # 1. Organisations of the period, by child, kind, sector and whether they have a decided rating.
-    rated_org = OrgRating.objects.filter(org=OuterRef("pk"), **period).exclude(level="")
-    org_rows = (
-        Org.objects.filter(path__startswith=org.path, kind__in=org_kinds)
-        .filter(_existing_at(key))
-        .annotate(node=_bucket(children, "path"), has_rating=Exists(rated_org))
-        .values("node", "kind", "sector", "has_rating")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in org_rows:
+    for row in rows_of.orgs:
         name = _block_of_kind(row["kind"])
         assert name is not None
         for blocks in (rows[row["node"]], sector_blocks(row["sector"])):
@@ -206,18 +404,10 @@ def ratings_report(org: Org, key: PeriodKey) -> dict[str, Any]:
         kinds[row["kind"]] = kinds.get(row["kind"], 0) + row["n"]
 
     # 2. Organisation ratings by child, kind, sector, level.
-    org_rating_rows = (
-        OrgRating.objects.filter(org__path__startswith=org.path, org__kind__in=org_kinds, **period)
-        .exclude(level="")
-        .annotate(node=_bucket(children, "org__path"))
-        .values("node", "org__kind", "org__sector", "level")
-        .annotate(n=Count("pk"), exemplary=Count("pk", filter=Q(exemplary=True)))
-        .order_by()
-    )
-    for rating_row in org_rating_rows:
-        name = _block_of_kind(rating_row["org__kind"])
+    for rating_row in rows_of.org_ratings:
+        name = _block_of_kind(rating_row["kind"])
         assert name is not None
-        for blocks in (rows[rating_row["node"]], sector_blocks(rating_row["org__sector"])):
+        for blocks in (rows[rating_row["node"]], sector_blocks(rating_row["sector"])):
             add_level(blocks[name], rating_row["level"], rating_row["n"], (rating_row["node"], name))
             blocks[name]["exemplary"] += rating_row["exemplary"]
 
@@ -230,20 +420,8 @@ def ratings_report(org: Org, key: PeriodKey) -> dict[str, Any]:
     }
 
     # 4. Members of the period, by child, sector of their cell, rated or not, reason not to be rated.
-    rated_member = MemberRating.objects.filter(member=OuterRef("pk"), **period).exclude(level="")
-    member_rows = (
-        members_of_period(Member.objects.in_subtree(org.path), key)
-        .annotate(
-            node=_bucket(children, "current_org__path"),
-            has_rating=Exists(rated_member),
-            reason=exclusion_expr(key, regime),
-        )
-        .values("node", "current_org__sector", "has_rating", "reason")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for member_row in member_rows:
-        for blocks in (rows[member_row["node"]], sector_blocks(member_row["current_org__sector"] or Sector.OTHER)):
+    for member_row in rows_of.members:
+        for blocks in (rows[member_row["node"]], sector_blocks(member_row["sector"] or Sector.OTHER)):
             block = blocks[MEMBERS]
             block["total"] += member_row["n"]
             if not member_row["has_rating"]:
@@ -251,16 +429,8 @@ def ratings_report(org: Org, key: PeriodKey) -> dict[str, Any]:
                 block["not_rated"][reason] += member_row["n"]
 
     # 5. Member ratings by the cell they were rated in.
-    member_rating_rows = (
-        MemberRating.objects.filter(org__path__startswith=org.path, **period)
-        .exclude(level="")
-        .annotate(node=_bucket(children, "org__path"))
-        .values("node", "org__sector", "level")
-        .annotate(n=Count("pk"), exemplary=Count("pk", filter=Q(exemplary=True)))
-        .order_by()
-    )
-    for mrating_row in member_rating_rows:
-        for blocks in (rows[mrating_row["node"]], sector_blocks(mrating_row["org__sector"])):
+    for mrating_row in rows_of.member_ratings:
+        for blocks in (rows[mrating_row["node"]], sector_blocks(mrating_row["sector"])):
             add_level(blocks[MEMBERS], mrating_row["level"], mrating_row["n"], (mrating_row["node"], MEMBERS))
             blocks[MEMBERS]["exemplary"] += mrating_row["exemplary"]
 
@@ -358,10 +528,11 @@ def ratings_report(org: Org, key: PeriodKey) -> dict[str, Any]:
             _finish(blocks[name])
         sector_rows.append({"code": sector, "name": str(Sector(sector).label), **blocks})
 
+    then = as_of.get(org.pk) if as_of is not None else None
     return {
-        "code": org.code,
-        "name": org.name,
-        "kind": org.kind,
+        "code": then.code if then else org.code,
+        "name": then.name if then else org.name,
+        "kind": then.kind if then else org.kind,
         "pk": org.pk,
         "period": {"year": key.year, "quarter": key.quarter, "label": key.label()},
         "regime": _regime_dict(regime),
@@ -371,7 +542,12 @@ def ratings_report(org: Org, key: PeriodKey) -> dict[str, Any]:
         "quota": report_quota,
         "children": child_rows,
         "sectors": sector_rows,
-        "years": years_comparison(org, quarter=key.quarter),
+        "years": years_comparison(
+            org, quarter=key.quarter, basis=years_basis, tree_changed=tree_changed, continued=continued
+        ),
+        "years_basis": years_basis,
+        "predecessors": [{"pk": p.org_id, "name": p.name, "on": p.on.isoformat()} for p in continued],
+        "as_of": key.end.isoformat() if as_of is not None else None,
         "warnings": warnings,
     }
 
@@ -394,9 +570,73 @@ def _sum_levels(*blocks: Block) -> dict[str, int]:
     return levels
 
 
-def years_comparison(org: Org, *, quarter: int = YEAR) -> list[dict[str, Any]]:
+def years_comparison(
+    org: Org,
+    *,
+    quarter: int = YEAR,
+    basis: str = AS_IS,
+    tree_changed: bool | None = None,
+    continued: list[Predecessor] | None = None,
+) -> list[dict[str, Any]]:
     """The organisation's rated figures for every year that has ratings (of the same quarter; 0 = the
-    yearly ratings), oldest first: two grouped queries (member ratings; grassroots organisation ratings)."""
+    yearly ratings), oldest first.
+
+    AS_IS: the ratings of the organisations inside the subtree at the end of that year. When the subtree's
+    history has no change (no closed version inside it or under it: one query), that is today's subtree:
+    two grouped queries (member ratings; grassroots organisation ratings). `tree_changed`, when the
+    caller already knows it (`history_probe`), saves that query; so does `continued` (the predecessors).
+    Else the tree of each year's end is read (one query a year) and the ratings grouped by organisation.
+    COMPARABLE: the same, adding for every year the subtrees then of the organisations `org` continues
+    (`orgs.history.predecessors`), so a merged commune compares with what its predecessors did."""
+    if basis == COMPARABLE:
+        roots = [org.pk, *(p.org_id for p in (predecessors(org) if continued is None else continued))]
+    else:
+        roots = [org.pk]
+        if tree_changed is None:
+            tree_changed = _closed_in(org).exists()
+        if not tree_changed:
+            return _years_today(org, quarter)
+    found: dict[int, dict[str, dict[str, int]]] = {}
+    year_list = sorted(
+        set(MemberRating.objects.filter(quarter=quarter).values_list("year", flat=True).distinct())
+        | set(OrgRating.objects.filter(quarter=quarter).values_list("year", flat=True).distinct())
+    )
+    inside: dict[int, dict[int, OrgState]] = {}
+    for year in year_list:
+        tree = tree_as_of(PeriodKey(year, quarter).end)
+        states: dict[int, OrgState] = {}
+        for root in roots:
+            states.update(subtree_of(tree, root))
+        if states:
+            inside[year] = states
+    all_ids = {pk for states in inside.values() for pk in states}
+    if not all_ids:
+        return []
+    members = (
+        MemberRating.objects.filter(org_id__in=all_ids, quarter=quarter, year__in=list(inside))
+        .exclude(level="")
+        .values("year", "org_id", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    orgs = (
+        OrgRating.objects.filter(org_id__in=all_ids, quarter=quarter, year__in=list(inside))
+        .exclude(level="")
+        .values("year", "org_id", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for name, rows in ((MEMBERS, members), (GRASSROOTS, orgs)):
+        for row in rows:
+            state = inside[row["year"]].get(row["org_id"])
+            if state is None or (name == GRASSROOTS and state.kind not in GRASSROOTS_KINDS):
+                continue
+            levels = found.setdefault(row["year"], {MEMBERS: {}, GRASSROOTS: {}})[name]
+            levels[row["level"]] = levels.get(row["level"], 0) + row["n"]
+    return _years_entries(found, quarter)
+
+
+def _years_today(org: Org, quarter: int) -> list[dict[str, Any]]:
     members = (
         MemberRating.objects.filter(org__path__startswith=org.path, quarter=quarter)
         .exclude(level="")
@@ -416,6 +656,10 @@ def years_comparison(org: Org, *, quarter: int = YEAR) -> list[dict[str, Any]]:
         for row in rows:
             levels = years.setdefault(row["year"], {MEMBERS: {}, GRASSROOTS: {}})[name]
             levels[row["level"]] = levels.get(row["level"], 0) + row["n"]
+    return _years_entries(years, quarter)
+
+
+def _years_entries(years: dict[int, dict[str, dict[str, int]]], quarter: int) -> list[dict[str, Any]]:
     result = []
     for year in sorted(years):
         key = PeriodKey(year, quarter)
@@ -479,4 +723,15 @@ def orgs_behind(org: Org, key: PeriodKey, block: str, rating: str = "", sector: 
     return orgs.annotate(rating_level=Subquery(ratings.values("level")[:1])).order_by("path")
 
 
-__all__ = ["ValidationError", "level_label", "orgs_behind", "percent", "ratings_report", "years_comparison"]
+__all__ = [
+    "AS_IS",
+    "COMPARABLE",
+    "ValidationError",
+    "history_changed",
+    "history_probe",
+    "level_label",
+    "orgs_behind",
+    "percent",
+    "ratings_report",
+    "years_comparison",
+]

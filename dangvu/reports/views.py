@@ -31,18 +31,21 @@ from dangvu.orgs.queries import breadcrumbs
 from dangvu.reports.charts import Slice, bar_chart, colour_for, donut_chart
 from dangvu.reports.paragraph import rating_paragraph
 from dangvu.reports.report import (
+    AS_IS,
     CELLS,
     GRASSROOTS,
     MEMBERS,
     ORG_EXEMPLARY,
     ORG_NOT_RATED,
     ORG_RATED,
+    YEARS_BASES,
     orgs_behind,
     ratings_report,
     vn_percent,
 )
 
 FIRST_YEAR = 2008
+BASIS_PARAM = "so_sanh"
 ORGS_PER_PAGE = 100
 ERR_READERS = "Báo cáo dành cho cán bộ theo phạm vi được giao."
 BLOCK_TITLES = {
@@ -225,7 +228,11 @@ def _block_view(report: dict[str, Any], name: str, links: Links) -> BlockView:
     return view
 
 
-def _years_view(report: dict[str, Any], links: Links) -> list[dict[str, Any]]:
+def _years_view(report: dict[str, Any], links: Links, *, linked: bool = True) -> list[dict[str, Any]]:
+    """The years rows; their figures link to the lists behind them only when counted on today's tree
+    (the lists are today's)."""
+    if not linked:
+        links = _Unlinked(links.key)
     rows = []
     for entry in report["years"]:
         row: dict[str, Any] = {"year": entry["year"], "regime": entry["regime"]}
@@ -254,6 +261,11 @@ def _years_view(report: dict[str, Any], links: Links) -> list[dict[str, Any]]:
     return rows
 
 
+class _Unlinked(Links):
+    def figure(self, block: str, org_pk: int, rating: str = "", sector: str = "", year: int | None = None) -> str:
+        return ""
+
+
 def _selector(key: PeriodKey) -> dict[str, Any]:
     this_year = timezone.localdate().year
     return {
@@ -275,8 +287,11 @@ def ratings(request: HttpRequest) -> HttpResponse:
         "crumbs": breadcrumbs(org, user),
         "selector": _selector(key),
     }
+    basis = request.GET.get(BASIS_PARAM, AS_IS)
+    basis = basis if basis in YEARS_BASES else AS_IS
+    context["years_bases"] = list(YEARS_BASES.items())
     try:
-        report = ratings_report(org, key)
+        report = ratings_report(org, key, years_basis=basis)
     except ValidationError as error:
         context["error"] = " ".join(error.messages)
         return render(request, "reports/ratings.html", context)
@@ -284,7 +299,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
     context.update(
         report=report,
         blocks=[_block_view(report, name, links) for name in (GRASSROOTS, CELLS, MEMBERS)],
-        years=_years_view(report, links),
+        years=_years_view(report, links, linked=basis == AS_IS and report["as_of"] is None),
         paragraph=rating_paragraph(report),
         json_url=f"{reverse('reports:ratings_json')}?{urlencode({'org': org.pk, 'nam': key.year, 'quy': key.quarter})}",
     )
