@@ -340,13 +340,14 @@ def history_changed(org: Org, day: date) -> bool:
     return history_probe(org, day)[0]
 
 
-def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS) -> dict[str, Any]:
+def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS, on_tree: str | None = None) -> dict[str, Any]:
     """The rating figures of `org` and of each direct child for the period `key` (see the module doc).
 
     A past period whose tree or memberships changed since inside the organisation's subtree is counted on
     the tree and the memberships of its last day (`history_changed`, `reports.history`); else, and always
     for the current period, on today's tree (the fast path). `years_basis` chooses the comparison over
-    the years (AS_IS or COMPARABLE, see `years_comparison`).
+    the years (AS_IS or COMPARABLE, see `years_comparison`). `on_tree` forces the tree ("today" or "as_of",
+    for benchmarks and tests); None decides as above.
 
     Raises ValidationError when no regime covers the period, or for a quarter under a yearly regime.
     """
@@ -356,6 +357,8 @@ def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS) -> dic
     overrides = rule_overrides(regime)
     member_levels, org_levels = regime.levels("member"), regime.levels("org")
     changed, tree_changed = history_probe(org, key.end)
+    if on_tree is not None:
+        changed = on_tree == "as_of"
     continued = predecessors(org) if years_basis == COMPARABLE else []
     as_of = tree_as_of(key.end) if changed else None
     children: list[Any]
