@@ -307,3 +307,62 @@ def test_the_command_writes_json_csv_and_xlsx(book_world: World, tmp_path) -> No
     call_command("fees", "book", "--cell", "X01-01-01", "--format", "xlsx", "--output", str(path), stdout=StringIO())
     assert load_workbook(path).active["A4"].value == "SỔ THU, NỘP ĐẢNG PHÍ NĂM 2026"
     assert AuditRecord.objects.filter(action=Action.EXPORT).count() == 2  # the book twice, not the summary
+
+
+def test_a_reduction_too_long_on_the_page_is_refused_keeping_what_was_typed(book_world: World, client_for) -> None:
+    data = {"percent": "50", "first_month": "03/2026", "last_month": "04/2027", "reason": "Khó khăn đột xuất"}
+    response = client_for("commune_staff").post(reverse("fees:reduction", args=[book_world.an.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "tối đa 12 tháng" in page and "đã chọn 14 tháng" in page
+    assert 'value="04/2027"' in page and "Khó khăn đột xuất" in page
+    assert not FeeReduction.objects.filter(member=book_world.an).exists()
+
+
+def test_a_profile_from_the_page_is_audited(world: World, client_for) -> None:
+    data = {"valid_from": "02/2026", "category": "pension", "base": "7.310.000", "exemption": ""}
+    response = client_for("secretary").post(reverse("fees:profile", args=[world.an.pk]), data)
+    assert response.status_code == 302
+    profile = FeeProfile.objects.get(member=world.an)
+    assert (profile.valid_from, profile.base) == (FEB, 7_310_000)
+    assert AuditRecord.objects.filter(target_type="feeprofile", actor=world.secretary).count() == 1
+
+
+def test_the_secretary_removes_a_payment_recorded_by_mistake(book_world: World, client_for) -> None:
+    pay(book_world.an, [1], 85_400)
+    payment = FeePayment.objects.get()
+    assert client_for("commune_staff").post(reverse("fees:payment_delete", args=[payment.pk])).status_code == 403
+    assert client_for("outsider").post(reverse("fees:payment_delete", args=[payment.pk])).status_code == 404
+    assert client_for("secretary").post(reverse("fees:payment_delete", args=[payment.pk])).status_code == 302
+    assert not FeePayment.objects.exists()
+    record = AuditRecord.objects.get(target_type="feepayment", action=Action.DELETE)
+    assert record.changes["amount"] == 85_400 and record.actor == book_world.secretary
+
+
+def test_only_the_admin_changes_a_setting(world: World, client_for) -> None:
+    url = reverse("fees:setting_set", args=["qd01_effective_on"])
+    assert client_for("commune_staff").post(url, {"value": "2026-03-01"}).status_code == 403
+    assert client_for("commune_staff").get(reverse("fees:settings")).status_code == 200
+    response = client_for("sysadmin").post(url, {"value": "01/03/2026"}, follow=True)
+    assert "không phải ngày" in response.content.decode()
+    client_for("sysadmin").post(url, {"value": "2026-03-01"})
+    assert load_settings().qd01_effective_on == date(2026, 3, 1)
+    assert rules.regime_for(FEB, load_settings()) == rules.QD342
+
+
+def test_the_summary_page_and_its_export_count_only_the_scope(book_world: World, client_for) -> None:
+    pay(book_world.an, [1, 2], 85_400)
+    page = client_for("commune_staff").get(reverse("fees:index") + "?nam=2026").content.decode()
+    assert "Chi bộ Văn phòng" in page and "Chi bộ khu phố 1" not in page and "170.800" in page
+    other = client_for("outsider").get(reverse("fees:index") + f"?org={book_world.office_cell.pk}")
+    assert other.status_code == 404
+    response = client_for("commune_staff").get(reverse("fees:export") + "?nam=2026&format=csv")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 3  # the three cells of the commune
+    assert lines[1].startswith("X01-01-01,Chi bộ Văn phòng,3,85400,85400,")
+
+
+def test_the_summary_reads_a_fixed_number_of_queries(book_world: World, django_assert_max_num_queries) -> None:
+    pay(book_world.an, range(1, 11), 85_400)
+    with django_assert_max_num_queries(7):
+        org_year(book_world.province, 2026, TODAY)

@@ -377,6 +377,11 @@ class MemberFeeHistory:
     def arrears(self) -> int:
         return sum(y.arrears for y in self.years)
 
+    @property
+    def has_data(self) -> bool:
+        """Something to show: a month with a fee due or a payment."""
+        return any(e.due is not None or e.paid is not None for y in self.years for e in y.entries)
+
 
 def member_fee_history(member: Member, year: int | None = None, today: date | None = None) -> MemberFeeHistory:
     """The member's fees month by month: `year` only, or every year from their first profile or payment
