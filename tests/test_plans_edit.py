@@ -206,3 +206,21 @@ def test_the_plans_command_writes_the_inspection_plan_as_word(world: World, item
     out = io.StringIO()
     call_command("plans", "inspections", org="X01", year=2026, format="docx", output=str(target), stdout=out)
     assert target.read_bytes()[:2] == b"PK" and "Đã ghi" in out.getvalue()
+
+
+def test_a_registration_is_deleted_after_confirmation_by_those_who_register(world: World, client_for) -> None:
+    from dangvu.plans.models import Registration
+
+    row = Registration.objects.create(
+        year=2026, kind="commitment", member=world.an, text="Học tập", registered_on=date(2026, 1, 15)
+    )
+    url = reverse("plans:registration_remove", args=[row.pk])
+    assert client_for("viewer").post(url).status_code == 403
+    assert client_for("outsider").post(url).status_code == 404
+    secretary = client_for("secretary")
+    assert "Quay lại, không xóa" in secretary.get(url).content.decode()
+    assert Registration.objects.filter(pk=row.pk).exists()
+    assert secretary.post(url).status_code == 302
+    assert not Registration.objects.exists()
+    audit = AuditRecord.objects.get(target_type="registration", action=Action.DELETE)
+    assert audit.changes["text"] == ["Học tập", None] and audit.actor == world.secretary

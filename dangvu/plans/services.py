@@ -14,9 +14,10 @@ from django.db import transaction
 from dangvu.accounts.models import User
 from dangvu.audit.models import Action
 from dangvu.audit.services import _plain, audit_record, snapshot
-from dangvu.plans.models import InspectionItem, Target
+from dangvu.plans.models import InspectionItem, Registration, Target
 
 TARGET_FIELDS = ("year_from", "year_to", "kind", "comparator", "low", "high", "excellent_low", "excellent_high", "note")
+REGISTRATION_FIELDS = ("year", "kind", "org", "member", "text", "registered_on", "assessment", "level", "has_product")
 ITEM_FIELDS = (
     "target_org",
     "target_member",
@@ -70,3 +71,8 @@ def inspection_item_update(*, actor: User | None, item: InspectionItem, values: 
 
 def inspection_item_delete(*, actor: User | None, item: InspectionItem, reason: str = "") -> None:
     _delete(actor=actor, obj=item, fields=ITEM_FIELDS, reason=reason)
+
+
+def registration_delete(*, actor: User | None, registration: Registration, reason: str = "") -> None:
+    """A registration entered by mistake; its content stays in the audit trail."""
+    _delete(actor=actor, obj=registration, fields=REGISTRATION_FIELDS, reason=reason)

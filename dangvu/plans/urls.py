@@ -18,4 +18,5 @@ urlpatterns = [
     path("dang-ky/", views.registrations, name="registrations"),
     path("dang-ky/them/", views.registration_add, name="registration_add"),
     path("dang-ky/<int:pk>/danh-gia/", views.registration_assess, name="registration_assess"),
+    path("dang-ky/<int:pk>/xoa/", views.registration_remove, name="registration_remove"),
 ]

@@ -23,7 +23,13 @@ from dangvu.orgs.models import Org
 from dangvu.plans.forms import AssessmentForm, InspectionItemForm, InspectionRecordForm, RegistrationForm, TargetForm
 from dangvu.plans.models import InspectionItem, InspectionPlan, Registration, Target
 from dangvu.plans.progress import inspection_progress, targets_progress
-from dangvu.plans.services import inspection_item_delete, inspection_item_update, target_delete, target_update
+from dangvu.plans.services import (
+    inspection_item_delete,
+    inspection_item_update,
+    registration_delete,
+    target_delete,
+    target_update,
+)
 from dangvu.plans.word import inspection_docx_filename, inspection_word_context, render_inspection_docx
 
 
@@ -227,6 +233,34 @@ def registration_add(request: HttpRequest) -> HttpResponse:
         messages.success(request, MSG_SAVED)
         return redirect(_registrations_url(org, year))
     return _form_page(request, org, f"Đăng ký thi đua năm {year}", form, _registrations_url(org, year))
+
+
+def _own_registration(user: User, pk: int) -> Registration:
+    visible = Org.objects.visible_to(user)
+    return get_object_or_404(
+        Registration.objects.filter(Q(org__in=visible) | Q(member__current_org__in=visible)).select_related(
+            "org", "member__current_org"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _editor(request, MEMBER_EDITORS)
+    row = _own_registration(user, pk)
+    scope = row.org or (row.member.current_org if row.member else None)
+    if scope is None:
+        raise Http404
+    back = _registrations_url(user.scope or scope, row.year)
+    if request.method == "POST":
+        what = str(row)
+        registration_delete(actor=user, registration=row)
+        messages.success(request, MSG_DELETED.format(what=what))
+        return redirect(back)
+    who = row.member.full_name if row.member else scope.name
+    return _confirm_page(request, scope, "Xóa đăng ký", f"{row} — {who}", back)
 
 
 @login_required
