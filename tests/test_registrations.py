@@ -127,3 +127,33 @@ def test_the_text_output_reads_in_vietnamese(world: World) -> None:
     out = StringIO()
     call_command("plans", "targets", org="X01", year=2026, format="text", stdout=out)
     assert "— Đảng bộ xã An Phú: 4/5 (80,0%)" in out.getvalue().splitlines()[0]
+
+
+def test_the_registrations_in_the_api_and_the_command_are_the_pages(world: World, client_for) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    _register(world)
+    data = client_for("viewer").get("/api/v1/plans/registrations", {"org": "X01", "year": 2026}).json()
+    rows = data["registrations"]
+    # The other commune's commitment (Giang) is not in X01's subtree.
+    assert len(rows) == 5 and "Võ Thị Giang" not in [r["member"] for r in rows]
+    initiative = next(r for r in rows if r["kind"] == "initiative")
+    assert (initiative["org_code"], initiative["level"], initiative["has_product"]) == ("X01-02", "grassroots", True)
+    dung = next(r for r in rows if r["member"] == "Phạm Văn Dũng")
+    assert (dung["card_number"], dung["org_code"], dung["assessment_label"]) == (
+        "10000004",
+        "X01-01-02",
+        "Không hoàn thành",
+    )
+    assert client_for("outsider").get("/api/v1/plans/registrations", {"org": "X01", "year": 2026}).status_code == 404
+    out = io.StringIO()
+    call_command("plans", "registrations", org="X01", year=2026, format="json", stdout=out)
+    assert json.loads(out.getvalue())["registrations"] == rows
+    out = io.StringIO()
+    call_command("plans", "registrations", org="X01", year=2026, format="text", stdout=out)
+    assert (
+        "Cam kết tu dưỡng, rèn luyện: Phạm Văn Dũng — Cam kết tu dưỡng, rèn luyện — Không hoàn thành" in out.getvalue()
+    )

@@ -3,6 +3,7 @@ Read-only; the organisation must be in the user's scope (else 404)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from dangvu.api.auth import current_user
 from dangvu.api.orgs import visible_org
 from dangvu.api.schemas import ERRORS
-from dangvu.plans.rows import inspection_rows, target_rows
+from dangvu.plans.rows import inspection_rows, registration_rows, target_rows
 
 router = Router(tags=["Chỉ tiêu, kiểm tra giám sát"])
 
@@ -72,3 +73,38 @@ def inspections(request: HttpRequest, params: Query[PlansIn]) -> Any:
     org = visible_org(current_user(request), params.org)
     rows = [InspectionRowOut(**row) for row in inspection_rows(org, params.year)]
     return InspectionsOut(org=org.code, year=params.year, inspections=rows)
+
+
+class RegistrationOut(Schema):
+    year: int
+    kind: str
+    kind_label: str
+    org_code: str
+    org: str
+    card_number: str
+    member: str
+    text: str
+    registered_on: date
+    assessment: str
+    assessment_label: str
+    level: str
+    has_product: bool
+
+
+class RegistrationsOut(Schema):
+    org: str
+    year: int
+    registrations: list[RegistrationOut]
+
+
+@router.get(
+    "/plans/registrations",
+    response={200: RegistrationsOut, **ERRORS},
+    summary="Đăng ký thi đua, cam kết, mô hình mới và kết quả đánh giá",
+)
+def registrations(request: HttpRequest, params: Query[PlansIn]) -> Any:
+    """The year's registrations of the organisations and members of the organisation's subtree (`org_code`:
+    the organisation, or the member's cell), with the year-end assessment."""
+    org = visible_org(current_user(request), params.org)
+    rows = [RegistrationOut(**row) for row in registration_rows(org, params.year)]
+    return RegistrationsOut(org=org.code, year=params.year, registrations=rows)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from dangvu.orgs.models import Org
+from dangvu.plans.models import Registration
 from dangvu.plans.progress import inspection_progress, targets_progress
 
 
@@ -59,3 +61,34 @@ def inspection_rows(org: Org, year: int) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def registration_rows(org: Org, year: int) -> list[dict[str, Any]]:
+    """The year's registrations of the organisations and members of `org`'s subtree, as on the page."""
+    rows = (
+        Registration.objects.filter(
+            Q(org__path__startswith=org.path) | Q(member__current_org__path__startswith=org.path), year=year
+        )
+        .select_related("org", "member__current_org")
+        .order_by("kind", "pk")
+    )
+    return [
+        {
+            "year": r.year,
+            "kind": r.kind,
+            "kind_label": r.get_kind_display(),
+            "org_code": r.org.code
+            if r.org
+            else (r.member.current_org.code if r.member and r.member.current_org else ""),
+            "org": r.org.name if r.org else "",
+            "card_number": (r.member.card_number or "") if r.member else "",
+            "member": r.member.full_name if r.member else "",
+            "text": r.text,
+            "registered_on": r.registered_on.isoformat(),
+            "assessment": r.assessment,
+            "assessment_label": r.get_assessment_display(),
+            "level": r.level,
+            "has_product": r.has_product,
+        }
+        for r in rows
+    ]

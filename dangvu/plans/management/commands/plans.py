@@ -1,4 +1,5 @@
-"""`dangvu plans targets|inspections --org CODE --year YYYY --format json|csv|xlsx|text` (inspections also docx).
+"""`dangvu plans targets|inspections|registrations --org CODE --year YYYY --format json|csv|xlsx|text`
+(inspections also docx).
 
 The same figures as the pages (`progress.py`); csv and xlsx go to stdout (xlsx as bytes) or `--output`."""
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from dangvu.exchange.exports import Column, Kind, Table, csv_lines, xlsx_file
 from dangvu.orgs.models import Org
-from dangvu.plans.rows import inspection_rows, target_rows
+from dangvu.plans.rows import inspection_rows, registration_rows, target_rows
 from dangvu.plans.word import inspection_docx_filename, inspection_word_context, render_inspection_docx
 
 FORMATS = ("json", "csv", "xlsx", "text", "docx")
@@ -46,7 +47,7 @@ class Command(BaseCommand):
     help = "Chỉ tiêu và tiến độ kiểm tra, giám sát của một cấp ủy trong một năm."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=("targets", "inspections"))
+        parser.add_argument("what", choices=("targets", "inspections", "registrations"))
         parser.add_argument("--org", required=True, help="mã tổ chức")
         parser.add_argument("--year", type=int, default=None)
         parser.add_argument("--format", choices=FORMATS, default="text")
@@ -70,7 +71,9 @@ class Command(BaseCommand):
         if options["format"] == "docx":
             self._docx(org, year, what, options["output"])
             return
-        rows = target_rows(org, year) if what == "targets" else inspection_rows(org, year)
+        rows = {"targets": target_rows, "inspections": inspection_rows, "registrations": registration_rows}[what](
+            org, year
+        )
         fmt = options["format"]
         if fmt == "json":
             self.stdout.write(json.dumps({"org": org.code, "year": year, what: rows}, ensure_ascii=False, indent=2))
@@ -82,6 +85,10 @@ class Command(BaseCommand):
                         f"{row['target']} {row['goal']} — {row['org']}: {row['numerator']}/{row['denominator']}"
                         f" ({_vn(row['actual'], row['goal'])}) {row['status_label']}"
                     )
+                elif what == "registrations":
+                    who = row["member"] or row["org"]
+                    result = f" — {row['assessment_label']}" if row["assessment"] else ""
+                    self.stdout.write(f"{row['kind_label']}: {who} — {row['text']}{result}")
                 else:
                     self.stdout.write(f"Quý {row['quarter']}: {row['sentence']}")
             return
