@@ -248,3 +248,25 @@ def test_the_briefing_page_shows_the_inspections_against_plan(client_for, world:
     assert "Đảng bộ Cơ quan xã An Phú: kiểm tra được 1/2 tổ chức" in page
     empty = client_for("viewer").get(reverse("clusters:briefing", args=[cluster.pk, 2025, 1])).content.decode()
     assert NO_INSPECTION_PLAN.format(year=2025) in empty
+
+
+def test_the_command_writes_the_briefing_per_organisation_as_csv_and_xlsx(
+    world: World, cluster: Cluster, tmp_path
+) -> None:
+    import csv
+
+    import openpyxl
+
+    _plan_items(world.agency, [(1, date(2026, 2, 10), False), (1, None, False)])
+    out = io.StringIO()
+    call_command("clusters", "briefing", cluster=cluster.pk, year=2026, quarter=1, format="csv", stdout=out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0][:3] == ["Tổ chức cơ sở đảng", "Kết nạp trong quý", "Công nhận chính thức trong quý"]
+    agency = next(r for r in rows if r[0] == world.agency.name)
+    village = next(r for r in rows if r[0] == world.village_cell.name)
+    assert agency[3] == "kiểm tra được 1/2 tổ chức (đạt 50,0% kế hoạch năm), 0/0 đảng viên (—)"
+    assert village[1:] == ["1", "0", "", ""]  # Đức admitted on 2 March; no plan
+    target = tmp_path / "b.xlsx"
+    call_command("clusters", "briefing", cluster=cluster.pk, year=2026, quarter=1, format="xlsx", output=str(target))
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet.title == "Giao ban quý 1 năm 2026" and sheet.max_row == 4

@@ -10,13 +10,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import reduce
-from operator import or_
+from operator import itemgetter, or_
 from typing import Any
 
 from django.db.models import Count, Q
 
 from dangvu.clusters.models import Briefing, Cluster, ClusterYear
 from dangvu.evaluations.models import MemberRating, OrgRating
+from dangvu.exchange.exports import Column as ExportColumn
+from dangvu.exchange.exports import Kind as ExportKind
+from dangvu.exchange.exports import Table
 from dangvu.members.lifecycle import ON_ROLL, EventKind
 from dangvu.members.models import Member, MemberEvent
 from dangvu.orgs.kinds import GRASSROOTS_KINDS, OrgKind, kind_label
@@ -261,3 +264,28 @@ def briefing_text(context: dict[str, Any]) -> str:
     if context["directions"]:
         lines += ["Phương hướng quý tới:", context["directions"]]
     return "\n".join(lines) + "\n"
+
+
+def briefing_table(context: dict[str, Any]) -> Table:
+    """The briefing's figures per organisation as a table (the command's csv and xlsx): admitted, confirmed,
+    and per inspection kind what the quarter did against its plan and the year to date against the year's."""
+    by_org = {row["org"]: {k["kind"]: k["sentence"] for k in row["kinds"]} for row in context["inspections"]["rows"]}
+    rows = [
+        {
+            "org": row["org"],
+            "admitted": row["admitted"],
+            "confirmed": row["confirmed"],
+            **{kind.value: by_org.get(row["org"], {}).get(kind.value, "") for kind in InspectionKind},
+        }
+        for row in context["rows"]
+    ]
+    columns = [
+        ExportColumn("Tổ chức cơ sở đảng", itemgetter("org")),
+        ExportColumn("Kết nạp trong quý", itemgetter("admitted"), ExportKind.INT),
+        ExportColumn("Công nhận chính thức trong quý", itemgetter("confirmed"), ExportKind.INT),
+        *(ExportColumn(f"{kind.label} (lũy kế)", itemgetter(kind.value)) for kind in InspectionKind),
+    ]
+    name = f"giao-ban-cum-{context['cluster']['id']}-quy-{context['quarter']}-{context['year']}"
+    return Table(
+        name=name, title=f"Giao ban quý {context['quarter']} năm {context['year']}", columns=columns, rows=rows
+    )

@@ -1,8 +1,10 @@
-"""`dangvu clusters briefing --cluster ID --year Y --quarter Q --format json|text|docx [--output F]`."""
+"""`dangvu clusters briefing --cluster ID --year Y --quarter Q --format json|text|docx|csv|xlsx [--output F]`
+(csv, xlsx: one row per organisation of the cluster)."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from dangvu.clusters import queries, word
 from dangvu.clusters.models import Cluster
+from dangvu.exchange.exports import csv_lines, xlsx_file
 
 
 class Command(BaseCommand):
@@ -22,7 +25,7 @@ class Command(BaseCommand):
         briefing.add_argument("--cluster", type=int, required=True)
         briefing.add_argument("--year", type=int, required=True)
         briefing.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4])
-        briefing.add_argument("--format", choices=["json", "text", "docx"], default="text")
+        briefing.add_argument("--format", choices=["json", "text", "docx", "csv", "xlsx"], default="text")
         briefing.add_argument("--output", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,6 +40,17 @@ class Command(BaseCommand):
             self.stdout.write(f"Đã ghi {target}")
             return
         context = queries.briefing_context(cluster, year, quarter)
+        if fmt in ("csv", "xlsx"):
+            table = queries.briefing_table(context)
+            data = b"".join(csv_lines(table)) if fmt == "csv" else xlsx_file(table).read()
+            if output:
+                Path(output).write_bytes(data)
+                self.stdout.write(f"Đã ghi {output}")
+            elif fmt == "csv":
+                self.stdout.write(data.decode("utf-8-sig"), ending="")
+            else:
+                sys.stdout.buffer.write(data)
+            return
         text = (
             json.dumps(context, ensure_ascii=False, indent=2) + "\n"
             if fmt == "json"
