@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dangvu.api",
     "dangvu.lifecycle",
     "dangvu.plans",
+    "dangvu.restructure",
     "ninja",  # its bundled Swagger UI files: the API docs page loads nothing from a CDN
     "dangvu.demo",
     "dangvu.synth",

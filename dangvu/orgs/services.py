@@ -32,6 +32,10 @@ ERR_DISSOLVE_MEMBERS = "Còn {count} đảng viên đang sinh hoạt tại “{o
 ERR_ALREADY_DISSOLVED = "“{org}” đã giải thể ngày {day:%d/%m/%Y}."
 ERR_KIND_WITH_MEMBERS = "“{org}” còn {count} đảng viên; chỉ chi bộ mới có đảng viên, hãy chuyển họ trước khi đổi loại."
 ERR_SCOPE_ROOT = "Không thể chuyển tổ chức gốc trong phạm vi của bạn."
+ERR_UNDO_USED = (
+    "“{org}” đã có dữ liệu gắn với nó (đảng viên, sự kiện, tổ chức trực thuộc, xếp loại…); không thể hoàn tác."
+)
+ERR_UNDO_STALE = "Lịch sử của “{org}” đã thay đổi sau quyết định này; không thể hoàn tác."
 
 
 def _check_effective(day: date, org: Org | None = None) -> None:
@@ -172,9 +176,17 @@ def org_update(
 
 @transaction.atomic
 def org_move(
-    *, actor: User | None, org: Org, new_parent: Org, effective_on: date | None = None, reason: str = ""
+    *,
+    actor: User | None,
+    org: Org,
+    new_parent: Org,
+    effective_on: date | None = None,
+    reason: str = "",
+    kind: str | None = None,
 ) -> Org:
-    """Put `org` (with its whole subtree) under `new_parent`; refuses cycles and impossible shapes."""
+    """Put `org` (with its whole subtree) under `new_parent`; refuses cycles and impossible shapes.
+    `kind` changes the kind in the same version (a chi bộ trực thuộc that becomes a chi bộ cơ sở when its
+    đảng bộ cơ sở is dissolved and it goes directly under the commune committee)."""
     # The caller's copies may predate an earlier move: the path rewrite must start from the stored paths.
     org.refresh_from_db(fields=["path", "depth", "parent", "dissolved_on"])
     new_parent.refresh_from_db(fields=["path", "depth", "dissolved_on"])
@@ -184,13 +196,16 @@ def org_move(
         raise ValidationError({"parent": ERR_CYCLE.format(org=org.name)})
     if actor is not None and actor.scope_id == org.pk:
         raise ValidationError({"parent": ERR_SCOPE_ROOT})
-    _check_parent(org.kind, new_parent)
-    if new_parent.pk == org.parent_id:
+    new_kind = kind or org.kind
+    if new_kind != org.kind:
+        _check_kind_change(org, new_kind)
+    _check_parent(new_kind, new_parent)
+    if new_parent.pk == org.parent_id and new_kind == org.kind:
         return org
     since = effective_on or timezone.localdate()
     _check_effective(since, org)
     _check_code_and_name(code=org.code, name=org.name, parent=new_parent, org=org)
-    before = snapshot(org, ("parent",))
+    before = snapshot(org, ("parent", "kind"))
     old_prefix, new_prefix = org.path, f"{new_parent.path}{org.pk}/"
     depth_shift = new_parent.depth + 1 - org.depth
     # One UPDATE rewrites the path of the whole subtree: new prefix + the part below the moved node.
@@ -199,14 +214,120 @@ def org_move(
         depth=F("depth") + depth_shift,
     )
     org.refresh_from_db()
-    org.parent = new_parent
-    org.save(update_fields=["parent", "updated_at"])
+    org.parent, org.kind = new_parent, new_kind
+    org.save(update_fields=["parent", "kind", "updated_at"])
     _close_version(org, until=since)
     _open_version(org, since=since, reason=reason)
     audit_record(
-        actor=actor, action=Action.MOVE, target=org, changes=diff(before, snapshot(org, ("parent",))), note=reason
+        actor=actor,
+        action=Action.MOVE,
+        target=org,
+        changes=diff(before, snapshot(org, ("parent", "kind"))),
+        note=reason,
     )
     return org
+
+
+def _check_kind_change(org: Org, kind: str) -> None:
+    """Children and members must fit the new kind (a cell has no children; only cells have members)."""
+    child_kinds = set(org.children.filter(dissolved_on__isnull=True).values_list("kind", flat=True))
+    problem = children_kind_error(kind, child_kinds)
+    if problem:
+        raise ValidationError({"kind": problem})
+    if org.kind in CELL_KINDS and kind not in CELL_KINDS:
+        from dangvu.members.models import Member
+
+        count = Member.objects.filter(current_org=org).on_roll().count()
+        if count:
+            raise ValidationError({"kind": ERR_KIND_WITH_MEMBERS.format(org=org.name, count=count)})
+
+
+@transaction.atomic
+def org_undo_change(*, actor: User | None, org: Org, version: OrgVersion, reason: str = "") -> Org:
+    """Take back the versioned change that opened `version` (a move, rename or change of kind), used to
+    undo a restructuring decision: `version` must still be the organisation's latest, open version; it is
+    removed, the previous one is open again and the node takes that state back (its subtree's paths
+    rewritten when the parent changes). Refused when the history has moved on since."""
+    org.refresh_from_db()
+    latest = org.versions.order_by("-valid_from", "-pk").first()
+    if org.dissolved_on is not None or latest is None or latest.pk != version.pk or latest.valid_to is not None:
+        raise ValidationError(ERR_UNDO_STALE.format(org=org.name))
+    previous = org.versions.exclude(pk=version.pk).order_by("-valid_from", "-pk").first()
+    if previous is None:
+        raise ValidationError(ERR_UNDO_STALE.format(org=org.name))
+    before = snapshot(org, AUDITED_FIELDS)
+    _check_code_and_name(code=previous.code, name=previous.name, parent=previous.parent, org=org)
+    if previous.parent_id != org.parent_id:
+        parent = previous.parent
+        if parent is not None:
+            parent.refresh_from_db(fields=["path", "depth", "dissolved_on"])
+            if parent.is_dissolved or parent.is_descendant_of(org):
+                raise ValidationError(ERR_UNDO_STALE.format(org=org.name))
+        old_prefix = org.path
+        new_prefix = f"{parent.path if parent else '/'}{org.pk}/"
+        depth_shift = (parent.depth + 1 if parent else 0) - org.depth
+        Org.objects.filter(path__startswith=old_prefix).update(
+            path=Concat(Value(new_prefix), Substr(F("path"), len(old_prefix) + 1)),
+            depth=F("depth") + depth_shift,
+        )
+        org.refresh_from_db()
+    org.code, org.name, org.name_search = previous.code, previous.name, fold(previous.name)
+    org.kind, org.sector, org.parent_id = previous.kind, previous.sector, previous.parent_id
+    version.delete()
+    OrgVersion.objects.filter(pk=previous.pk).update(valid_to=None)
+    org.save()
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=org, changes=diff(before, snapshot(org, AUDITED_FIELDS)), note=reason
+    )
+    return org
+
+
+@transaction.atomic
+def org_undo_dissolve(*, actor: User | None, org: Org, version: OrgVersion, reason: str = "") -> Org:
+    """Reopen an organisation whose dissolution closed `version` (still its latest version)."""
+    org.refresh_from_db()
+    latest = org.versions.order_by("-valid_from", "-pk").first()
+    if org.dissolved_on is None or latest is None or latest.pk != version.pk or latest.valid_to != org.dissolved_on:
+        raise ValidationError(ERR_UNDO_STALE.format(org=org.name))
+    if org.parent is not None and org.parent.is_dissolved:
+        raise ValidationError(ERR_PARENT_DISSOLVED.format(parent=org.parent.name))
+    _check_code_and_name(code=org.code, name=org.name, parent=org.parent, org=org)
+    day = org.dissolved_on
+    org.dissolved_on = None
+    org.save(update_fields=["dissolved_on", "updated_at"])
+    OrgVersion.objects.filter(pk=version.pk).update(valid_to=None)
+    audit_record(
+        actor=actor, action=Action.UPDATE, target=org, changes={"dissolved_on": [day.isoformat(), None]}, note=reason
+    )
+    return org
+
+
+@transaction.atomic
+def org_undo_create(*, actor: User | None, org: Org, reason: str = "") -> None:
+    """Remove an organisation created by mistake (by a restructuring decision being undone): refused as soon as
+    anything other than its own history refers to it (members, events, children, ratings, plans…)."""
+    from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+
+    org.refresh_from_db()
+    if org.versions.count() > 1 or org.dissolved_on is not None:
+        raise ValidationError(ERR_UNDO_STALE.format(org=org.name))
+    collector = Collector(using="default")
+    try:
+        collector.collect([org])
+    except (ProtectedError, RestrictedError) as error:
+        raise ValidationError(ERR_UNDO_USED.format(org=org.name)) from error
+    others = [model for model, objs in collector.data.items() if objs and model not in (Org, OrgVersion)]
+    if (
+        others
+        or len(collector.data.get(Org, ())) > 1
+        or any(qs.exists() for qs in collector.fast_deletes if qs.model not in (Org, OrgVersion))
+    ):
+        raise ValidationError(ERR_UNDO_USED.format(org=org.name))
+    audit_record(
+        actor=actor, action=Action.DELETE, target=org, changes=diff(snapshot(org, AUDITED_FIELDS), {}), note=reason
+    )
+    org.versions.all().delete()
+    org.delete()
 
 
 @transaction.atomic
@@ -247,4 +368,12 @@ def path_depth_consistent(org: Org) -> bool:
     return org.path == "/" + "/".join(str(pk) for pk in reversed(chain)) + "/" and org.depth == len(chain) - 1
 
 
-__all__ = ["org_create", "org_dissolve", "org_move", "org_update"]
+__all__ = [
+    "org_create",
+    "org_dissolve",
+    "org_move",
+    "org_undo_change",
+    "org_undo_create",
+    "org_undo_dissolve",
+    "org_update",
+]
