@@ -6,6 +6,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("tai-khoan/", include("dangvu.accounts.urls")),
     path("to-chuc/", include("dangvu.orgs.urls")),
+    path("sap-xep/", include("dangvu.restructure.urls")),
     path("dang-vien/", include("dangvu.members.urls")),
     path("danh-gia/", include("dangvu.evaluations.urls")),
     path("bao-cao/", include("dangvu.reports.urls")),

@@ -123,7 +123,8 @@ def _lift_orgs(commune: Org, kinds: frozenset[str], years: range) -> None:
         if level not in (HTXSNV, HTTNV):
             spoiled.add(org_id)
     chosen = sorted(
-        (pk for pk, got in by_org.items() if got == set(years) and pk not in spoiled), key=lambda pk: paths[pk]
+        (pk for pk, got in by_org.items() if got == set(years) and pk not in spoiled),
+        key=lambda pk: [int(part) for part in paths[pk].strip("/").split("/")],  # tree order, whatever the ids' digits
     )
     _raise(OrgRating.objects.filter(org_id__in=chosen[:EXEMPLARY_ORGS], quarter=YEAR, year__in=years), "org")
 

@@ -30,6 +30,7 @@ from dangvu.demo.meetings_demo import meetings_demo
 from dangvu.demo.people import MemberPlanner, PlannedMember
 from dangvu.demo.plans_demo import plans_demo
 from dangvu.demo.ratings import RatingSummary, write_ratings
+from dangvu.demo.reform import write_tree_with_reform
 from dangvu.demo.tree import PROVINCE_NAME, OrgPlan, plan_tree
 from dangvu.evaluations.models import MemberRating, OrgRating, Period
 from dangvu.lib.collation import name_sort_key
@@ -250,7 +251,7 @@ def demo_load(
 
     with transaction.atomic():
         demo_reset()
-        orgs = _write_orgs(plans)
+        orgs = write_tree_with_reform(plans)  # the 2025 changes made by restructuring decisions
         rows, event_count = _write_members(planned, orgs, today)
         accounts = _write_accounts(
             province=orgs[0],

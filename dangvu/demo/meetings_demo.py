@@ -44,7 +44,9 @@ def meetings_demo(*, commune: Org, today: date) -> int:
     Meeting.objects.all().delete()
     year = today.year if today.month > 1 else today.year - 1
     last = today.month - 1 if today.month > 1 else 12
-    cells = list(Org.objects.subtree(commune).cells().active().order_by("path"))
+    cells = sorted(  # tree order by the ids' numbers (a text order of the paths changes with their digits)
+        Org.objects.subtree(commune).cells().active(), key=lambda c: [int(p) for p in c.path.strip("/").split("/")]
+    )
     members: dict[int, list[int]] = {}
     for pk, cell_id in (
         Member.objects.filter(current_org__in=cells)
