@@ -65,7 +65,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "restructure/list.html",
-        {"nav": "orgs", "decisions": decisions, "can_edit": user.has_role_in(ORG_EDITORS)},
+        {"nav": "restructure", "decisions": decisions, "can_edit": user.has_role_in(ORG_EDITORS)},
     )
 
 
@@ -91,7 +91,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
             return redirect("restructure:detail", pk=decision.pk)
-    return render(request, "restructure/form.html", {"nav": "orgs", "form": form, "title": "Quyết định sắp xếp mới"})
+    return render(request, "restructure/form.html", {"nav": "restructure", "form": form, "title": "Quyết định sắp xếp mới"})
 
 
 @login_required
@@ -102,7 +102,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = user.has_role_in(ORG_EDITORS)
     operations = list(decision.operations.all())
     context: dict[str, Any] = {
-        "nav": "orgs",
+        "nav": "restructure",
         "decision": decision,
         "operations": [(op, describe(op)) for op in operations],
         "can_edit": can_edit,
@@ -155,7 +155,7 @@ def operation_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         request,
         "restructure/operation_form.html",
         {
-            "nav": "orgs",
+            "nav": "restructure",
             "decision": decision,
             "form": form,
             "kind": kind,
@@ -239,7 +239,7 @@ def sheet_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "restructure/sheet.html",
-        {"nav": "orgs", "decision": decision, "form": form, "problems": problems},
+        {"nav": "restructure", "decision": decision, "form": form, "problems": problems},
     )
 
 
