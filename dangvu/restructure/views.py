@@ -91,7 +91,9 @@ def decision_new(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
             return redirect("restructure:detail", pk=decision.pk)
-    return render(request, "restructure/form.html", {"nav": "restructure", "form": form, "title": "Quyết định sắp xếp mới"})
+    return render(
+        request, "restructure/form.html", {"nav": "restructure", "form": form, "title": "Quyết định sắp xếp mới"}
+    )
 
 
 @login_required
