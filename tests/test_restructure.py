@@ -469,3 +469,31 @@ def test_every_change_leaves_an_audit_row(world: World) -> None:
     decision_undo(decision=decision, actor=world.commune_staff)
     notes = set(AuditRecord.objects.filter(pk__gt=start).values_list("note", flat=True))
     assert "Hoàn tác QĐ số 15-QĐ/TU ngày 20/06/2026 của Tỉnh ủy Mẫu" in notes
+
+
+# --- history as read by time travel (dangvu.orgs.history) ------------------------------------------------
+
+
+def test_a_merge_seen_the_day_before_and_the_day_of_keeps_every_member_member_for_member(world: World) -> None:
+    from dangvu.orgs.history import member_cells_as_of, tree_as_of
+
+    new = {"code": "X01-01-09", "name": "Chi bộ Văn phòng - Kinh tế", "kind": OrgKind.CELL, "parent": "X01-01"}
+    decision = make_decision(
+        world, world.commune_staff, (OperationKind.MERGE, {"sources": ["X01-01-01", "X01-01-02"], "new": new})
+    )
+    eve = date(2026, 6, 30)
+    before = member_cells_as_of(eve)
+    decision_apply(decision=decision, actor=world.commune_staff)
+    merged = Org.objects.get(code="X01-01-09")
+    assert member_cells_as_of(eve) == before  # the past is unchanged
+    after = member_cells_as_of(EFFECTIVE)
+    assert set(after) == set(before)
+    moved = {m for m, cell in before.items() if cell in (world.office_cell.pk, world.economy_cell.pk)}
+    assert moved == {world.an.pk, world.binh.pk, world.chau.pk, world.dung.pk}
+    assert {m: after[m] for m in moved} == dict.fromkeys(moved, merged.pk)
+    assert {m: after[m] for m in before if m not in moved} == {m: before[m] for m in before if m not in moved}
+    tree_eve, tree_day = tree_as_of(eve), tree_as_of(EFFECTIVE)
+    assert {world.office_cell.pk, world.economy_cell.pk} <= set(tree_eve) and merged.pk not in tree_eve
+    assert merged.pk in tree_day and not {world.office_cell.pk, world.economy_cell.pk} & set(tree_day)
+    decision_undo(decision=decision, actor=world.commune_staff)
+    assert member_cells_as_of(EFFECTIVE) == before

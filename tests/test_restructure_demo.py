@@ -14,8 +14,8 @@ from django.core.management import call_command
 from dangvu.audit.models import AuditRecord
 from dangvu.demo.generator import DEFAULT_SEED
 from dangvu.demo.tree import BLOCKS_2025, REFORM_2025, plan_tree
-from dangvu.members.lifecycle import ON_ROLL, EventFact, derive_state
 from dangvu.members.models import MemberEvent
+from dangvu.orgs.history import member_cells_as_of, tree_as_of
 from dangvu.orgs.kinds import OrgKind
 from dangvu.orgs.models import Org, OrgVersion
 from dangvu.restructure.models import Decision, DecisionStatus
@@ -31,25 +31,13 @@ def demo(db: None) -> None:
 
 
 def tree_on(day: date) -> dict[int, tuple[str, str, int | None]]:
-    """org id -> (code, kind, parent id) of every organisation existing on `day`, from the history."""
-    return {
-        v.org_id: (v.code, v.kind, v.parent_id)
-        for v in OrgVersion.objects.all()
-        if v.valid_from <= day and (v.valid_to is None or day < v.valid_to)
-    }
+    """org id -> (code, kind, parent id) of every organisation existing on `day` (h7a's `tree_as_of`)."""
+    return {pk: (state.code, state.kind, state.parent_id) for pk, state in tree_as_of(day).items()}
 
 
 def cells_on(day: date) -> dict[int, int]:
-    """member id -> cell on the roll of which the member was at the end of `day` (replaying the events)."""
-    events: dict[int, list[EventFact]] = {}
-    for e in MemberEvent.objects.live().filter(on__lte=day).order_by("pk"):
-        events.setdefault(e.member_id, []).append(EventFact(e.kind, e.on, e.org_id, e.ceremony_on, e.pk))
-    cells = {}
-    for member_id, facts in events.items():
-        state = derive_state(facts)
-        if state.status in ON_ROLL and state.org_id is not None:
-            cells[member_id] = state.org_id
-    return cells
+    """member id -> cell on whose roll the member was at the end of `day` (h7a's `member_cells_as_of`)."""
+    return member_cells_as_of(day)
 
 
 def test_the_reform_is_four_applied_decisions_and_today_is_the_planned_tree(demo: None) -> None:
