@@ -366,3 +366,26 @@ def test_the_summary_reads_a_fixed_number_of_queries(book_world: World, django_a
     pay(book_world.an, range(1, 11), 85_400)
     with django_assert_max_num_queries(7):
         org_year(book_world.province, 2026, TODAY)
+
+
+def test_the_secretary_records_the_month_of_the_whole_cell_at_once(book_world: World, client_for) -> None:
+    w = book_world
+    client = client_for("secretary")
+    url = reverse("fees:collect", args=[w.office_cell.pk])
+    page = client.get(url + "?thang=03/2026").content.decode()
+    assert 'value="85400"' in page and 'value="18275"' in page  # what is due, Châu with her 50% off
+    data = {"month": "03/2026", "paid_on": "10/03/2026", f"p-{w.an.pk}": "on", f"a-{w.an.pk}": "85.400",
+            f"p-{w.binh.pk}": "on", f"a-{w.binh.pk}": "0"}  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Trần Thị Bình: Số tiền phải lớn hơn 0." in response.content.decode()
+    assert not FeePayment.objects.exists()  # all or nothing
+    data[f"a-{w.binh.pk}"] = "5000"
+    assert client.post(url, data).status_code == 302
+    assert set(FeePayment.objects.values_list("member__full_name", "month", "amount")) == {
+        ("Nguyễn Văn An", month(3), 85_400),
+        ("Trần Thị Bình", month(3), 5_000),
+    }
+    assert client_for("commune_staff").get(url).status_code == 403
+    assert client_for("outsider").get(url).status_code == 404
+    assert client.get(url + "?thang=abc").status_code == 200

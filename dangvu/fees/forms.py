@@ -92,3 +92,8 @@ class PaymentForm(forms.Form):
 
 class SettingForm(forms.Form):
     value = forms.CharField(label="Giá trị", max_length=20)
+
+
+class CollectForm(forms.Form):
+    month = MonthField("Tháng")
+    paid_on = date_field("Ngày nộp", required=True)

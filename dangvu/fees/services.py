@@ -221,6 +221,49 @@ def payment_record(
     return payment
 
 
+ERR_NOT_IN_CELL = "{name} không thuộc chi bộ “{cell}”."
+ERR_ROW = "{name}: {message}"
+ERR_NOTHING = "Chưa chọn đảng viên nào."
+
+
+def payments_record_month(
+    *,
+    actor: User | None,
+    cell: Org,
+    month: date,
+    paid_on: date,
+    amounts: dict[int, int | None],
+    today: date | None = None,
+) -> list[FeePayment]:
+    """The month's fees collected in cash at the cell (member id → amount): all recorded or none, each
+    refusal naming the member."""
+    if not amounts:
+        raise ValidationError(ERR_NOTHING)
+    members = {m.pk: m for m in Member.objects.filter(pk__in=list(amounts)).select_related("current_org")}
+    errors: list[str] = []
+    for pk in amounts:
+        member = members.get(pk)
+        if member is None or member.current_org_id != cell.pk:
+            errors.append(ERR_NOT_IN_CELL.format(name=member.full_name if member else pk, cell=cell.name))
+    if errors:
+        raise ValidationError(errors)
+    recorded: list[FeePayment] = []
+    with transaction.atomic():
+        for pk, amount in amounts.items():
+            member = members[pk]
+            try:
+                recorded.append(
+                    payment_record(
+                        actor=actor, member=member, month=month, amount=amount or 0, paid_on=paid_on, today=today
+                    )
+                )
+            except ValidationError as error:
+                errors.extend(ERR_ROW.format(name=member.full_name, message=m) for m in error.messages)
+        if errors:
+            raise ValidationError(errors)  # leaving the block rolls back what was recorded
+    return recorded
+
+
 def payment_delete(*, actor: User | None, payment: FeePayment) -> None:
     """Remove a payment recorded by mistake (the audit row keeps what it was)."""
     with transaction.atomic():

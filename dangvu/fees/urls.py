@@ -9,6 +9,7 @@ urlpatterns = [
     path("tai-ve/", views.export, name="export"),
     path("chi-bo/<int:pk>/", views.cell, name="cell"),
     path("chi-bo/<int:pk>/tai-ve/", views.cell_export, name="cell_export"),
+    path("chi-bo/<int:pk>/thu/", views.collect, name="collect"),
     path("dang-vien/<int:pk>/", views.member, name="member"),
     path("dang-vien/<int:pk>/muc-dong/", views.profile_set, name="profile"),
     path("dang-vien/<int:pk>/giam/", views.reduction_add, name="reduction"),

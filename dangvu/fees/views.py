@@ -7,6 +7,7 @@ page); a reader who may not act gets a 403 on the actions.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from typing import Any
 
@@ -25,7 +26,7 @@ from dangvu.audit.services import audit_record
 from dangvu.exchange.exports import FORMATS, XLSX_CONTENT_TYPE, export_response, filename
 from dangvu.fees import queries, rules, services
 from dangvu.fees.exports import book_context, book_table, summary_table, write_book_xlsx
-from dangvu.fees.forms import PaymentForm, ProfileForm, ReductionForm, SettingForm
+from dangvu.fees.forms import CollectForm, MoneyField, MonthField, PaymentForm, ProfileForm, ReductionForm, SettingForm
 from dangvu.fees.models import FeePayment, FeeReduction, FeeSetting
 from dangvu.lib.forms import add_service_errors, int_or_none
 from dangvu.members.models import Member
@@ -37,6 +38,7 @@ MSG_REDUCTION = "Đã ghi quyết định giảm {percent}% từ {first:%m/%Y} �
 MSG_REDUCTION_DELETED = "Đã xóa quyết định giảm đảng phí."
 MSG_PAYMENT = "Đã ghi đảng phí tháng {month:%m/%Y}: {amount} đ."
 MSG_PAYMENT_DELETED = "Đã xóa khoản nộp tháng {month:%m/%Y}."
+MSG_COLLECTED = "Đã ghi đảng phí tháng {month:%m/%Y} của {count} đảng viên."
 MSG_SETTING = "Đã lưu cài đặt “{label}”."
 NOTE_EXPORT = "Xuất sổ đảng phí {cell} năm {year} ({fmt}, {rows} đảng viên)"
 
@@ -139,6 +141,55 @@ def cell_export(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpRe
     response["Content-Disposition"] = f'attachment; filename="{filename(f"dang-phi-{org.code}-{year}", "xlsx")}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def collect(request: HttpRequest, pk: int) -> HttpResponse:
+    """The month's collection at the cell meeting: tick who paid (amount prefilled with what is due),
+    record them all at once; a refusal names the member and nothing is recorded."""
+    user = _reader(request)
+    org = _cell(user, pk)
+    if not services.can_record_payments(user, org):
+        raise PermissionDenied
+    today = timezone.localdate()
+    month = rules.month_start(today)
+    if request.method != "POST":
+        with contextlib.suppress(ValidationError):  # a malformed ?thang= shows the current month
+            month = MonthField("Tháng").clean(request.GET.get("thang")) or month
+    form = CollectForm(request.POST or None, initial={"month": month, "paid_on": today})
+    if form.is_bound and form.is_valid():
+        month = form.cleaned_data["month"]
+    members = list(Member.objects.filter(current_org=org, status__in=queries.ON_ROLL).order_by("name_sort_key", "pk"))
+    dues = queries.fee_inputs([m.pk for m in members], [month], services.load_settings(), today)
+    paid = set(FeePayment.objects.filter(member__in=members, month=month).values_list("member_id", flat=True))
+    money = MoneyField("Số tiền", required=False)
+    rows, amounts, row_errors = [], {}, []
+    for m in members:
+        due = dues.get(m.pk, {}).get(month)
+        typed = request.POST.get(f"a-{m.pk}", "") if form.is_bound else ""
+        ticked = request.POST.get(f"p-{m.pk}") == "on" if form.is_bound else False
+        if ticked and m.pk not in paid:
+            try:
+                amounts[m.pk] = money.clean(typed)
+            except ValidationError as error:
+                row_errors.append(f"{m.full_name}: {'; '.join(error.messages)}")
+        shown = typed if form.is_bound else (str(due.amount) if due and due.amount else "")
+        rows.append({"member": m, "due": due, "paid": m.pk in paid, "amount": shown, "ticked": ticked})
+    if form.is_bound and form.is_valid():
+        if row_errors:
+            form.add_error(None, row_errors)
+        else:
+            try:
+                recorded = services.payments_record_month(
+                    actor=user, cell=org, month=month, paid_on=form.cleaned_data["paid_on"], amounts=amounts
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, MSG_COLLECTED.format(month=month, count=len(recorded)))
+                return redirect(f"{reverse('fees:cell', args=[org.pk])}?nam={month.year}")
+    context = {"nav": "fees", "cell": org, "form": form, "rows": rows, "month": month}
+    return render(request, "fees/collect.html", context, status=400 if form.is_bound else 200)
 
 
 def _member(user: User, pk: int) -> Member:
