@@ -164,6 +164,23 @@ def test_same_seed_same_rows_other_seed_other_rows() -> None:
     assert len(other["members"]) == len(first["members"]) == 800
 
 
+def _indexes() -> dict[str, set[str]]:
+    tables = [model._meta.db_table for model in (Org, OrgVersion, Member, MemberEvent, MemberRating, OrgRating, Period)]
+    with connection.cursor() as cursor:
+        return {table: set(connection.introspection.get_constraints(cursor, table)) for table in tables}
+
+
+def test_bulk_load_rebuilds_every_index_and_constraint_and_writes_the_same_rows() -> None:
+    before = _indexes()
+    assert any(len(names) > 3 for names in before.values())
+    synth_load(members=400, seed=3, bulk=True)
+    assert _indexes() == before
+    bulk = _dump()
+    _wipe()
+    synth_load(members=400, seed=3, bulk=False)
+    assert _dump() == bulk
+
+
 def test_naive_baseline_counts_what_the_report_counts() -> None:
     synth_load(members=2_000)
     root = Org.objects.get(parent__isnull=True)

@@ -205,9 +205,11 @@ def synth_load(
     provinces: int | None = None,
     rating_year_count: int = 3,
     progress: Callable[[str], None] | None = None,
+    bulk: bool | None = None,
 ) -> SynthSummary:
     """Generate the national-shaped dataset for `members` members into the (empty) default database.
-    Same arguments, same rows (ids included)."""
+    Same arguments, same rows (ids included). `bulk`: drop and rebuild indexes and constraints around
+    the load (default: from BIG_LOAD members on)."""
     started = time.perf_counter()
     say = progress or (lambda message: None)
     shape = shape_for(members, provinces)
@@ -217,7 +219,7 @@ def synth_load(
     rng = random.Random(seed)
     years = rating_years(today, rating_year_count)
     writers = {name: Writer(name, summary) for name in TABLES}
-    big = members >= BIG_LOAD
+    big = members >= BIG_LOAD if bulk is None else bulk
     with transaction.atomic():
         _ensure_empty()
         recreate: list[str] = []
