@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -119,7 +120,8 @@ def main() -> None:
 
     print(
         f"\n{connection.vendor} {connection.settings_dict['NAME']}: {Member.objects.count():,} members; "
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs"
     )
     print_table(results)
 
