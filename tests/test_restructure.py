@@ -497,3 +497,27 @@ def test_a_merge_seen_the_day_before_and_the_day_of_keeps_every_member_member_fo
     assert merged.pk in tree_day and not {world.office_cell.pk, world.economy_cell.pk} & set(tree_day)
     decision_undo(decision=decision, actor=world.commune_staff)
     assert member_cells_as_of(EFFECTIVE) == before
+
+
+def test_a_decision_recorded_late_moves_those_who_were_there_on_the_effective_date(world: World) -> None:
+    from dangvu.orgs.history import member_cells_as_of
+
+    # Dũng left Chi bộ Kinh tế on 01/08/2026; the merger of that cell, in force on 01/07/2026, is recorded now.
+    event_add(
+        actor=None,
+        member=world.dung,
+        values={"kind": EventKind.TRANSFER_OUT, "on": date(2026, 8, 1), "org": world.village_cell},
+    )
+    decision = make_decision(
+        world, world.commune_staff, (OperationKind.MERGE, {"sources": ["X01-01-02"], "target": "X01-01-01"})
+    )
+    preview = decision_apply(decision=decision, actor=world.commune_staff)
+    assert preview.members_moved == 1, preview.errors
+    world.dung.refresh_from_db()
+    assert world.dung.current_org_id == world.village_cell.pk  # what happened later still holds
+    cells = member_cells_as_of(date(2026, 7, 15), member_ids=[world.dung.pk])
+    assert cells == {world.dung.pk: world.office_cell.pk}  # not a dissolved cell in July
+    assert member_cells_as_of(date(2026, 8, 1), member_ids=[world.dung.pk]) == {world.dung.pk: world.village_cell.pk}
+    decision_undo(decision=decision, actor=world.commune_staff)
+    cells = member_cells_as_of(date(2026, 7, 15), member_ids=[world.dung.pk])
+    assert cells == {world.dung.pk: world.economy_cell.pk}

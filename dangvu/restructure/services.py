@@ -29,11 +29,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangvu.accounts.models import ORG_EDITORS, User
@@ -41,7 +42,7 @@ from dangvu.audit.models import Action
 from dangvu.audit.services import audit_record
 from dangvu.lib.text import clean
 from dangvu.members.lifecycle import ON_ROLL, EventKind, Status
-from dangvu.members.models import Member, MemberEvent
+from dangvu.members.models import Member, MemberEvent, Membership
 from dangvu.members.services import event_add, event_delete
 from dangvu.orgs.kinds import ALLOWED_CHILDREN, CELL_KINDS, OrgKind, Sector, kind_label
 from dangvu.orgs.models import Org, OrgVersion
@@ -268,7 +269,19 @@ class _Runner:
         self.lines.append(f"Chuyển {len(members)} đảng viên từ “{source.name}” sang “{target.name}”.")
 
     def members_of(self, cell: Org) -> list[Member]:
-        return list(Member.objects.filter(current_org=cell, status__in=MOVED_STATUSES).order_by("pk"))
+        """Who the decision moves out of `cell`: those on its roll (or hosted there) today, and those who were on
+        its roll the day before the effective date and have left it since (a decision recorded late): their move
+        is dated at the effective date, before what happened to them later."""
+        day_before = self.day - timedelta(days=1)
+        eve = Membership.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day_before),
+            org=cell,
+            status__in=ON_ROLL,
+            valid_from__lte=day_before,
+        ).values("member_id")
+        return list(
+            Member.objects.filter(Q(current_org=cell, status__in=MOVED_STATUSES) | Q(pk__in=eve)).order_by("pk")
+        )
 
     def live_children(self, org: Org) -> list[Org]:
         return list(org.children.filter(dissolved_on__isnull=True).order_by("code"))
