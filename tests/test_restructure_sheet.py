@@ -256,3 +256,55 @@ def test_uploading_a_sheet_with_a_bad_row_shows_row_column_reason_and_keeps_noth
     upload = SimpleUploadedFile("bang-ke.xlsx", xlsx(MERGER))
     response = client_for("province_staff").post(f"/sap-xep/{decision.pk}/bang-ke/", {"file": upload})
     assert response.status_code == 302 and decision.operations.count() == 3
+
+
+# --- the command -------------------------------------------------------------------------------------------
+
+
+def run(*args: str) -> str:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("restructure", *args, stdout=out)
+    return out.getvalue()
+
+
+SHEET_ARGS = (
+    "--number",
+    "21-QĐ/TU",
+    "--signed-on",
+    "25/06/2026",
+    "--issued-by",
+    "Ban Thường vụ Tỉnh ủy",
+    "--effective-on",
+    "01/07/2026",
+    "--committee",
+    "T01",
+)
+
+
+def test_the_command_dry_runs_applies_and_undoes_a_sheet(world: World, tmp_path: Path) -> None:
+    path = str(write(tmp_path, xlsx(MERGER)))
+    output = run("sheet", path, *SHEET_ARGS, "--user", "province_staff", "--dry-run")
+    assert "Chạy thử: không ghi gì." in output and "1 đảng viên được chuyển sinh hoạt." in output
+    assert not Decision.objects.exists() and not Org.objects.filter(code="X10").exists()
+    output = run("sheet", path, *SHEET_ARGS, "--user", "province_staff")
+    decision = Decision.objects.get()
+    assert f"Đã áp dụng quyết định 21-QĐ/TU (mã {decision.pk})." in output
+    assert Org.objects.filter(code="X10", dissolved_on=None).exists()
+    assert "21-QĐ/TU" in run("list")
+    assert "Đã hoàn tác" in run("undo", str(decision.pk), "--user", "province_staff")
+    assert not Org.objects.filter(code="X10").exists()
+
+
+def test_the_command_names_the_bad_row_and_writes_nothing(world: World, tmp_path: Path) -> None:
+    from django.core.management.base import CommandError
+
+    path = str(write(tmp_path, xlsx([*MERGER, ["X99", "X10", "", "", "", "", ""]])))
+    out = io.StringIO()
+    from django.core.management import call_command
+
+    with pytest.raises(CommandError, match="1 lỗi"):
+        call_command("restructure", "sheet", path, *SHEET_ARGS, stdout=out)
+    assert "Lỗi: dòng 7, cột “Mã cũ”: Không có tổ chức mã “X99” trong phạm vi của bạn." in out.getvalue()
+    assert not Decision.objects.exists()
