@@ -308,3 +308,18 @@ def test_the_command_names_the_bad_row_and_writes_nothing(world: World, tmp_path
         call_command("restructure", "sheet", path, *SHEET_ARGS, stdout=out)
     assert "Lỗi: dòng 7, cột “Mã cũ”: Không có tổ chức mã “X99” trong phạm vi của bạn." in out.getvalue()
     assert not Decision.objects.exists()
+
+
+def test_the_list_page_costs_the_same_queries_for_one_decision_or_many(world: World, client_for: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("province_staff")
+    decision_for(world)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/sap-xep/").status_code == 200
+    for _ in range(5):
+        decision_for(world)
+    with CaptureQueriesContext(connection) as six:
+        page = client.get("/sap-xep/").content.decode()
+    assert len(six) == len(one) and page.count("20-QĐ/TU") == 6
