@@ -124,3 +124,19 @@ def test_the_member_page_lists_the_organisations_over_time(moved: World, client_
     assert "30/06/2025" in section and "01/07/2025" in section
     page = client_for("commune_staff").get(reverse("members:detail", args=[moved.an.pk]))
     assert page.status_code == 404  # An's cell is now in X02: out of the commune's scope today
+
+
+def test_the_as_of_page_takes_a_fixed_number_of_queries(moved: World, client_for, django_assert_num_queries) -> None:
+    client = client_for("province_staff")
+    url = _node(moved.province.pk, BEFORE)
+    client.get(url)
+    # session, user, the versions of the day, the members of the subtree, today's name, the scope (page header)
+    with django_assert_num_queries(6):
+        client.get(url)
+    for n in range(4):
+        make_org(f"X0{n + 3}", f"Đảng bộ xã Số {n}", OrgKind.UPPER, moved.province, since=date(2025, 1, 1))
+    with django_assert_num_queries(6):
+        assert "Đảng bộ xã Số 3" in client.get(url).content.decode()
+    # A cell's page adds its members and which of them the user may open today.
+    with django_assert_num_queries(8):
+        client.get(_node(moved.office_cell.pk, BEFORE))
