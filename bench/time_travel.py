@@ -13,7 +13,8 @@ year of `day` when it has ended, else of the year before. Measured:
 - the same for the first commune;
 - the rating report of the past year on today's tree (`on_tree="today"`, what it cost before history
   existed) and on the tree of its last day (`on_tree="as_of"`), and of the current year (the fast path,
-  with its one probe query); `history_probe` alone.
+  with its one probe query); `history_probe` alone; the years comparison on today's tree (as before
+  history) and on the tree of each year's end (what a subtree whose tree ever changed now takes).
 Use a scratch database: it replaces the domain data.
 """
 
@@ -55,7 +56,7 @@ def main() -> None:
     from dangvu.orgs import history, queries
     from dangvu.orgs.kinds import OrgKind
     from dangvu.orgs.models import Org, OrgVersion
-    from dangvu.reports.report import history_probe, ratings_report
+    from dangvu.reports.report import AS_IS, _years_today, history_probe, ratings_report, years_comparison
 
     if Member.objects.count() < members * 0.9:
         started = time.perf_counter()
@@ -103,6 +104,11 @@ def main() -> None:
         ),
         (f"report {past_year} province, automatic", lambda: ratings_report(province, PeriodKey(past_year))),
         (f"report {TODAY.year} province (current)", lambda: ratings_report(province, PeriodKey(TODAY.year))),
+        ("years comparison province, today's tree", lambda: _years_today(province, 0)),
+        (
+            "years comparison province, tree of each year",
+            lambda: years_comparison(province, basis=AS_IS, tree_changed=True),
+        ),
         (
             f"report {past_year} commune, today's tree",
             lambda: ratings_report(commune, PeriodKey(past_year), on_tree="today"),

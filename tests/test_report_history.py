@@ -174,3 +174,60 @@ def test_the_report_page_offers_the_choice(rated: World, merged: dict[str, Org],
     page = client.get(url, {"org": merged["new"].pk, "nam": 2026, "so_sanh": COMPARABLE}).content.decode()
     assert "Gộp số liệu của các tổ chức tiền thân" in page
     assert "Đảng bộ xã An Phú" in page and "Đảng bộ phường Bình Minh" in page
+
+
+def _years_by_hand(org: Org, roots: list[int]) -> dict[int, tuple[dict[str, int], dict[str, int]]]:
+    """Year -> (member levels, grassroots levels) counted the slow, obvious way: the tree of each year's end."""
+    from dangvu.orgs.history import subtree_of, tree_as_of
+    from dangvu.orgs.kinds import GRASSROOTS_KINDS
+
+    result: dict[int, tuple[dict[str, int], dict[str, int]]] = {}
+    for year in sorted(set(MemberRating.objects.values_list("year", flat=True))):
+        tree = tree_as_of(PeriodKey(year).end)
+        inside: dict[int, Any] = {}
+        for root in roots:
+            inside.update(subtree_of(tree, root))
+        members: dict[str, int] = {}
+        for r in MemberRating.objects.filter(year=year, org_id__in=list(inside)):
+            members[r.level] = members.get(r.level, 0) + 1
+        orgs: dict[str, int] = {}
+        for org_rating in OrgRating.objects.filter(year=year, org_id__in=list(inside)):
+            if inside[org_rating.org_id].kind in GRASSROOTS_KINDS:
+                orgs[org_rating.level] = orgs.get(org_rating.level, 0) + 1
+        if members or orgs:
+            result[year] = (members, orgs)
+    return result
+
+
+def _years_of(entries: list[dict[str, Any]]) -> dict[int, tuple[dict[str, int], dict[str, int]]]:
+    return {
+        e["year"]: (
+            {k: n for k, n in e["members"]["levels"].items() if n},
+            {k: n for k, n in e["grassroots_orgs"]["levels"].items() if n},
+        )
+        for e in entries
+    }
+
+
+def test_the_corrected_years_equal_the_years_counted_by_hand(rated: World) -> None:
+    w = rated
+    # On 01/03/2025 the village cell moves from X01 to X02; on 01/06/2025 a cell of X02 rated in 2024 and 2025
+    # is dissolved (its 2025 rating is not counted: it no longer existed at the year's end).
+    late = make_org("X02-09", "Chi bộ tổ dân phố 9", OrgKind.GRASSROOTS_CELL, w.other_commune)
+    rate_org(late, "HTTNV", year=2024)
+    rate_org(late, "HTNV", year=2025)
+    org_move(actor=None, org=w.village_cell, new_parent=w.other_commune, effective_on=date(2025, 3, 1))
+    org_dissolve(actor=None, org=late, effective_on=date(2025, 6, 1))
+    for org in (w.province, w.commune, w.other_commune, w.agency):
+        org.refresh_from_db()
+        assert _years_of(years_comparison(org, basis=AS_IS)) == _years_by_hand(org, [org.pk]), org.code
+    by_hand = _years_by_hand(w.commune, [w.commune.pk])
+    assert by_hand[2024][1] == {"HTXSNV": 1}  # the village cell, still in X01 at the end of 2024 …
+    assert by_hand[2025][1] == {"HTXSNV": 1}  # … in X02 at the end of 2025: only the agency is left
+    assert _years_by_hand(w.other_commune, [w.other_commune.pk])[2025][1] == {"HTTNV": 1, "HTNV": 1}
+
+
+def test_the_comparable_years_equal_the_predecessors_counted_by_hand(rated: World, merged: dict[str, Org]) -> None:
+    new = merged["new"]
+    roots = [new.pk, rated.commune.pk, rated.other_commune.pk]
+    assert _years_of(years_comparison(new, basis=COMPARABLE)) == _years_by_hand(new, roots)

@@ -104,11 +104,39 @@ def _held_on(day: date) -> Q:
 def tree_as_of(day: date) -> dict[int, OrgState]:
     """Every organisation existing on `day` with its state then (one query). An organisation whose
     parent of that day is missing from the tree of that day (inconsistent history) becomes a root."""
-    rows = list(
+    rows = (
         OrgVersion.objects.filter(_held_on(day))
         .order_by("org_id", "-valid_from", "-pk")
         .values_list("org_id", "parent_id", "code", "name", "kind", "sector")
     )
+    return _build_tree(rows)
+
+
+def trees_as_of(days: Iterable[date]) -> dict[date, dict[int, OrgState]]:
+    """`tree_as_of` for several days in one query (every version that began by the last of them); days
+    between which no version began or ended share one tree (the same dict: do not change it)."""
+    wanted = sorted(set(days))
+    if not wanted:
+        return {}
+    rows = list(
+        OrgVersion.objects.filter(valid_from__lte=wanted[-1])
+        .order_by("org_id", "-valid_from", "-pk")
+        .values_list("org_id", "parent_id", "code", "name", "kind", "sector", "valid_from", "valid_to")
+    )
+    changes = sorted({r[6] for r in rows} | {r[7] for r in rows if r[7] is not None})
+    trees: dict[date, dict[int, OrgState]] = {}
+    previous: date | None = None
+    for day in wanted:
+        if previous is not None and not any(previous < change <= day for change in changes):
+            trees[day] = trees[previous]  # nothing began or ended in between: the same tree
+        else:
+            trees[day] = _build_tree(r[:6] for r in rows if r[6] <= day and (r[7] is None or day < r[7]))
+        previous = day
+    return trees
+
+
+def _build_tree(rows: Iterable[tuple[int, int | None, str, str, str, str]]) -> dict[int, OrgState]:
+    """The tree from the versions held on one day, the latest of an organisation's first."""
     versions: dict[int, tuple[int | None, str, str, str, str]] = {}
     for org_id, parent_id, code, name, kind, sector in rows:
         versions.setdefault(org_id, (parent_id, code, name, kind, sector))  # the latest version wins a tie
@@ -377,4 +405,5 @@ __all__ = [
     "predecessors",
     "subtree_of",
     "tree_as_of",
+    "trees_as_of",
 ]

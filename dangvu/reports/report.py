@@ -63,7 +63,15 @@ from dangvu.evaluations.regimes.base import LevelDef, Regime, Subject, quota_che
 from dangvu.evaluations.services import regime_of, rule_overrides
 from dangvu.members.lifecycle import ON_ROLL, Status
 from dangvu.members.models import Member, Membership
-from dangvu.orgs.history import OrgState, Predecessor, children_as_of, predecessors, subtree_of, tree_as_of
+from dangvu.orgs.history import (
+    OrgState,
+    Predecessor,
+    children_as_of,
+    predecessors,
+    subtree_of,
+    tree_as_of,
+    trees_as_of,
+)
 from dangvu.orgs.kinds import CELL_KINDS, GRASSROOTS_KINDS, OrgKind, Sector
 from dangvu.orgs.models import Org, OrgVersion
 
@@ -79,6 +87,7 @@ SELF = 0  # bucket of rows that lie in the organisation itself, not under a chil
 # How the years comparison counts a past year: the organisations inside the subtree at the end of that year
 # ("as is"), or also inside the subtrees of the organisations it continues ("comparable", `predecessors`).
 AS_IS, COMPARABLE = "nguyen-trang", "so-sanh-duoc"
+FIRST_RATED_YEAR = 2008  # HD 20 (10/10/2008): the first rating regime; the years comparison starts there
 YEARS_BASES = {AS_IS: "Nguyên trạng (chỉ trong tổ chức khi đó)", COMPARABLE: "So sánh được (gộp các tổ chức tiền thân)"}
 
 WARN_RATED_ABOVE_TOTAL = "{name}: {rated} {noun} được xếp loại, nhiều hơn tổng số {total} {noun} của kỳ."
@@ -584,13 +593,17 @@ def years_comparison(
     """The organisation's rated figures for every year that has ratings (of the same quarter; 0 = the
     yearly ratings), oldest first.
 
-    AS_IS: the ratings of the organisations inside the subtree at the end of that year. When the subtree's
-    history has no change (no closed version inside it or under it: one query), that is today's subtree:
-    two grouped queries (member ratings; grassroots organisation ratings). `tree_changed`, when the
-    caller already knows it (`history_probe`), saves that query; so does `continued` (the predecessors).
-    Else the tree of each year's end is read (one query a year) and the ratings grouped by organisation.
-    COMPARABLE: the same, adding for every year the subtrees then of the organisations `org` continues
-    (`orgs.history.predecessors`), so a merged commune compares with what its predecessors did."""
+    AS_IS: the ratings of the organisations inside the subtree at the end of that year (member ratings by
+    the cell rated in; grassroots organisations of that year's kind). COMPARABLE: the same, adding every
+    year the subtrees then of the organisations `org` continues (`orgs.history.predecessors`), so a merged
+    commune compares with what its predecessors did.
+
+    Counted as before history existed, on today's subtree (two grouped queries), then corrected: when the
+    subtree's tree changed (`tree_changed`, from `history_probe`, else one query) or for COMPARABLE, the
+    trees of the years' ends are built from one query of the versions, and the ratings of the organisations
+    whose place differs between a year's end and today (moved, dissolved during the year, of another kind,
+    or of a predecessor) are added or taken away (one or two more grouped queries, over those only)."""
+    found = _years_today(org, quarter)
     if basis == COMPARABLE:
         roots = [org.pk, *(p.org_id for p in (predecessors(org) if continued is None else continued))]
     else:
@@ -598,48 +611,77 @@ def years_comparison(
         if tree_changed is None:
             tree_changed = _closed_in(org).exists()
         if not tree_changed:
-            return _years_today(org, quarter)
-    found: dict[int, dict[str, dict[str, int]]] = {}
-    year_list = sorted(
-        set(MemberRating.objects.filter(quarter=quarter).values_list("year", flat=True).distinct())
-        | set(OrgRating.objects.filter(quarter=quarter).values_list("year", flat=True).distinct())
-    )
-    inside: dict[int, dict[int, OrgState]] = {}
-    for year in year_list:
-        tree = tree_as_of(PeriodKey(year, quarter).end)
-        states: dict[int, OrgState] = {}
+            return _years_entries(found, quarter)
+    today = timezone.localdate()
+    current = {
+        pk: (kind, dissolved_on)
+        for pk, kind, dissolved_on in Org.objects.filter(path__startswith=org.path).values_list(
+            "pk", "kind", "dissolved_on"
+        )
+    }
+    # From the first year with ratings in today's subtree (from FIRST_RATED_YEAR when none): a year before it
+    # would count only organisations that have all left the subtree since, which is not followed.
+    first = min([*found, today.year]) if found else FIRST_RATED_YEAR
+    ends = {year: PeriodKey(year, quarter).end for year in range(first, today.year + 1)}
+    trees = trees_as_of(ends.values())
+    # year -> {org pk: +1 (counted then, not by today's subtree) or -1 (counted by today's subtree, not then)}
+    members_fix: dict[int, dict[int, int]] = {}
+    orgs_fix: dict[int, dict[int, int]] = {}
+    for year, end in ends.items():
+        tree = trees[end]
+        then: dict[int, OrgState] = {}
         for root in roots:
-            states.update(subtree_of(tree, root))
-        if states:
-            inside[year] = states
-    all_ids = {pk for states in inside.values() for pk in states}
-    if not all_ids:
-        return []
-    members = (
-        MemberRating.objects.filter(org_id__in=all_ids, quarter=quarter, year__in=list(inside))
-        .exclude(level="")
-        .values("year", "org_id", "level")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    orgs = (
-        OrgRating.objects.filter(org_id__in=all_ids, quarter=quarter, year__in=list(inside))
-        .exclude(level="")
-        .values("year", "org_id", "level")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for name, rows in ((MEMBERS, members), (GRASSROOTS, orgs)):
+            then.update(subtree_of(tree, root))
+        start = PeriodKey(year, quarter).start
+        m_fix: dict[int, int] = {pk: 1 for pk in then if pk not in current}
+        o_fix: dict[int, int] = {
+            pk: 1
+            for pk, state in then.items()
+            if state.kind in GRASSROOTS_KINDS and not (pk in current and current[pk][0] in GRASSROOTS_KINDS)
+        }
+        for pk, (kind, dissolved_on) in current.items():
+            state = then.get(pk)
+            if state is None:
+                # Outside the subtree then, or no longer existing at the year's end (dissolved during it; one
+                # not yet founded has no ratings of that year).
+                if pk in tree or (dissolved_on is not None and start <= dissolved_on <= end):
+                    m_fix[pk] = -1
+                    if kind in GRASSROOTS_KINDS:
+                        o_fix[pk] = -1
+            elif kind in GRASSROOTS_KINDS and state.kind not in GRASSROOTS_KINDS:
+                o_fix[pk] = -1
+        if m_fix:
+            members_fix[year] = m_fix
+        if o_fix:
+            orgs_fix[year] = o_fix
+    for name, fixes, model in ((MEMBERS, members_fix, MemberRating), (GRASSROOTS, orgs_fix, OrgRating)):
+        ids = {pk for by_org in fixes.values() for pk in by_org}
+        if not ids:
+            continue
+        rows = (
+            model.objects.filter(org_id__in=ids, quarter=quarter, year__in=list(fixes))
+            .exclude(level="")
+            .values("year", "org_id", "level")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
         for row in rows:
-            state = inside[row["year"]].get(row["org_id"])
-            if state is None or (name == GRASSROOTS and state.kind not in GRASSROOTS_KINDS):
+            sign = fixes[row["year"]].get(row["org_id"])
+            if sign is None:
                 continue
             levels = found.setdefault(row["year"], {MEMBERS: {}, GRASSROOTS: {}})[name]
-            levels[row["level"]] = levels.get(row["level"], 0) + row["n"]
+            levels[row["level"]] = levels.get(row["level"], 0) + sign * row["n"]
+    for year in list(found):
+        for levels in found[year].values():
+            for code in [code for code, n in levels.items() if n == 0]:
+                del levels[code]
+        if not any(found[year].values()):
+            del found[year]
     return _years_entries(found, quarter)
 
 
-def _years_today(org: Org, quarter: int) -> list[dict[str, Any]]:
+def _years_today(org: Org, quarter: int) -> dict[int, dict[str, dict[str, int]]]:
+    """{year: {MEMBERS: {level: n}, GRASSROOTS: {level: n}}} on today's subtree (two grouped queries)."""
     members = (
         MemberRating.objects.filter(org__path__startswith=org.path, quarter=quarter)
         .exclude(level="")
@@ -659,7 +701,7 @@ def _years_today(org: Org, quarter: int) -> list[dict[str, Any]]:
         for row in rows:
             levels = years.setdefault(row["year"], {MEMBERS: {}, GRASSROOTS: {}})[name]
             levels[row["level"]] = levels.get(row["level"], 0) + row["n"]
-    return _years_entries(years, quarter)
+    return years
 
 
 def _years_entries(years: dict[int, dict[str, dict[str, int]]], quarter: int) -> list[dict[str, Any]]:
