@@ -276,8 +276,8 @@ def test_a_bad_meeting_row_imports_nothing_and_names_row_column_and_reason(world
         (
             5,
             "Số thẻ đảng viên",
-            "Đảng viên số thẻ 10000004 không sinh hoạt ở chi bộ “Chi bộ Văn phòng” (chỉ điểm danh đảng viên của "
-            "chi bộ).",
+            "Đảng viên số thẻ 10000004 không sinh hoạt ở chi bộ “Chi bộ Văn phòng” vào ngày đó (chỉ điểm danh đảng "
+            "viên của chi bộ).",
         ),
         (6, "Mã chi bộ", "“X01-01” không phải là chi bộ."),
         (7, "Ngày sinh hoạt", "Ngày 05/01/2099 ở tương lai."),
@@ -343,3 +343,35 @@ def test_the_import_command_takes_the_plans_kinds(world: World, tmp_path: Path) 
     out = io.StringIO()
     call_command("import", str(path), kind="inspections", user="commune_staff", stdout=out)
     assert "thêm mới 4" in out.getvalue() and InspectionItem.objects.count() == 4
+
+
+def test_a_member_who_moved_on_is_taken_for_the_meetings_held_while_in_the_cell(world: World, tmp_path: Path) -> None:
+    from dangvu.members.lifecycle import EventKind
+    from dangvu.members.services import event_add
+
+    # Bình moves from Chi bộ Văn phòng to Chi bộ thôn Đông on 1 March 2026.
+    event_add(
+        actor=None,
+        member=world.binh,
+        values={"kind": EventKind.TRANSFER_OUT, "on": date(2026, 3, 1), "org": world.village_cell},
+    )
+    rows = [
+        MEETING_HEADERS,
+        ["X01-01-01", "05/02/2026", "", "", "10000002", "Có mặt"],  # still in Văn phòng
+        ["X01-02", "05/04/2026", "", "", "10000002", "Có mặt"],  # now in thôn Đông
+        ["X01-01-01", "05/04/2026", "", "", "10000002", "Có mặt"],  # no longer in Văn phòng
+    ]
+    report = run_import(kind="meetings", path=write_csv(tmp_path / "m.csv", rows), user=world.commune_staff)
+    assert errors(report) == [
+        (
+            4,
+            "Số thẻ đảng viên",
+            "Đảng viên số thẻ 10000002 không sinh hoạt ở chi bộ “Chi bộ Văn phòng” vào ngày đó (chỉ điểm danh đảng "
+            "viên của chi bộ).",
+        )
+    ]
+    rows.pop()
+    report = run_import(
+        kind="meetings", path=write_csv(tmp_path / "m2.csv", rows), user=world.commune_staff, commit=True
+    )
+    assert report.committed and Attendance.objects.filter(member=world.binh).count() == 2

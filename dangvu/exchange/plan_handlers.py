@@ -39,7 +39,7 @@ from dangvu.exchange.pipeline import (
 from dangvu.lib.text import fold
 from dangvu.meetings.models import Attendance, Meeting
 from dangvu.members.lifecycle import ON_ROLL
-from dangvu.members.models import Member
+from dangvu.members.models import Member, Membership
 from dangvu.orgs.kinds import CELL_KINDS
 from dangvu.plans.models import InspectionItem, InspectionPlan, Registration
 
@@ -47,7 +47,7 @@ ERR_FUTURE = "Ngày {day} ở tương lai."
 ERR_NOT_UNDER = "“{code}” không thuộc {committee}."
 ERR_MEMBER_NOT_UNDER = "Đảng viên {who} không sinh hoạt trong {committee}."
 ERR_NOT_CELL = "“{code}” không phải là chi bộ."
-ERR_NOT_IN_CELL = "Đảng viên {who} không sinh hoạt ở chi bộ “{cell}” (chỉ điểm danh đảng viên của chi bộ)."
+ERR_NOT_IN_CELL = "Đảng viên {who} không sinh hoạt ở chi bộ “{cell}” vào ngày đó (chỉ điểm danh đảng viên của chi bộ)."
 ERR_MEETING_DIFFERS = "{header} khác với dòng {row} của cùng buổi sinh hoạt; mỗi buổi chỉ ghi một nội dung."
 ERR_NOT_ON_ROLL = "Đảng viên {who} không còn trong danh sách đảng viên."
 WARN_OTHER_YEAR = "Ngày thực hiện {day} không thuộc năm kế hoạch {year}: không tính vào tiến độ năm đó."
@@ -326,6 +326,8 @@ class MeetingHandler(Handler):
         super().__init__(ctx)
         # (cell pk, date, kind) -> the meeting's values as first given: {"row": n, field: value, "_obj": Meeting}
         self.meetings: dict[tuple[int, date, str], dict[str, Any]] = {}
+        # (member, cell) -> the member's stretches in the cell, for the chunk being checked
+        self.stints: dict[tuple[int, int], list[tuple[date, date | None]]] = {}
 
     def key(self, row: ParsedRow) -> Any:
         v = row.values
@@ -343,6 +345,14 @@ class MeetingHandler(Handler):
         attendance = {
             (a.meeting_id, a.member_id): a for a in Attendance.objects.filter(meeting__in=list(stored.values()))
         }
+        # Who was in which of these cells when (members.history): a member who has moved on since is still
+        # taken for a meeting held while they were in the cell.
+        found = {m.pk for m in [*members.by_card.values(), *members.by_cccd.values()]}
+        self.stints = {}
+        for member_id, org_id, start, end in Membership.objects.filter(
+            member_id__in=found, org_id__in=[pk for pk in cells if pk is not None]
+        ).values_list("member_id", "org_id", "valid_from", "valid_to"):
+            self.stints.setdefault((member_id, org_id), []).append((start, end))
         plans: list[MeetingPlan] = []
         for row in rows:
             plan = None if row.errors else self._check(row, members, stored, attendance)
@@ -367,7 +377,7 @@ class MeetingHandler(Handler):
         member = None
         if v.get("card_number") or v.get("citizen_id"):
             member = members.find(ctx, row)
-            if member is not None and cell is not None and member.current_org_id != cell.pk:
+            if member is not None and cell is not None and not self._in_cell(member, cell.pk or 0, v.get("held_on")):
                 column = "card_number" if v.get("card_number") else "citizen_id"
                 row.error(column, ERR_NOT_IN_CELL.format(who=_who(v), cell=cell.name))
         if row.errors or cell is None or cell.pk is None:
@@ -403,6 +413,13 @@ class MeetingHandler(Handler):
             status = "changed" if changes else "unchanged"
         v["_status"] = status
         return MeetingPlan(key, member, v.get("presence", ""), stored_presence, changes)
+
+    def _in_cell(self, member: Member, cell: int, day: date | None) -> bool:
+        """The member was in the cell on the meeting's day (today's cell when no history is kept)."""
+        stints = self.stints.get((member.pk, cell))
+        if day is None or (stints is None and member.current_org_id == cell):
+            return member.current_org_id == cell
+        return any(start <= day and (end is None or day < end) for start, end in stints or [])
 
     def _write(self, plans: list[MeetingPlan]) -> None:
         ctx = self.ctx

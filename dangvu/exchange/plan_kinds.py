@@ -282,7 +282,7 @@ PLAN_KINDS: dict[str, KindDef] = {
         _parse_meeting,
         intro=(
             "Mỗi dòng một đảng viên có trong điểm danh một buổi sinh hoạt (chi bộ, ngày, loại buổi); các dòng "
-            "cùng buổi ghi chung chủ đề, nghị quyết. Đảng viên phải đang sinh hoạt ở chi bộ đó."
+            "cùng buổi ghi chung chủ đề, nghị quyết. Đảng viên phải sinh hoạt ở chi bộ đó vào ngày họp."
         ),
         editors=MEMBER_EDITORS,
     ),
