@@ -270,3 +270,21 @@ def test_the_command_writes_the_briefing_per_organisation_as_csv_and_xlsx(
     call_command("clusters", "briefing", cluster=cluster.pk, year=2026, quarter=1, format="xlsx", output=str(target))
     sheet = openpyxl.load_workbook(target).active
     assert sheet.title == "Giao ban quý 1 năm 2026" and sheet.max_row == 4
+
+
+def test_the_briefing_costs_the_same_queries_whatever_the_number_of_organisations(
+    world: World, cluster: Cluster
+) -> None:
+    _plan_items(world.agency, [(1, date(2026, 2, 10), False)])
+    with CaptureQueriesContext(connection) as three:
+        briefing_context(cluster, 2026, 1)
+    cluster_set_members(
+        cluster=cluster,
+        orgs=[world.agency, world.village_cell, world.other_cell, world.economy_cell, world.office_cell],
+        year=2026,
+    )
+    _plan_items(world.village_cell, [(1, None, False)])
+    with CaptureQueriesContext(connection) as five:
+        b = briefing_context(cluster, 2026, 1)
+    assert len(five) == len(three) and b["figures"]["orgs"] == 5
+    assert b["inspections"]["kinds"][0]["planned_orgs"] == 2
