@@ -20,8 +20,9 @@ from dangvu.evaluations.regimes import regime_for
 from dangvu.lib.collation import name_sort_key
 from dangvu.lib.text import fold
 from dangvu.members.checks import RecordFacts, check_record
+from dangvu.members.history import rebuild_memberships
 from dangvu.members.lifecycle import EventFact, derive_state
-from dangvu.members.models import Member, MemberEvent
+from dangvu.members.models import Member, MemberEvent, Membership
 from dangvu.orgs.kinds import CELL_KINDS, GRASSROOTS_KINDS, OrgKind, shape_error
 from dangvu.orgs.models import Org, OrgVersion
 from dangvu.reports.report import ratings_report
@@ -36,7 +37,7 @@ MEMBERS = 3_000
 
 def _wipe() -> None:
     with connection.cursor() as cursor:
-        for model in (MemberRating, OrgRating, Period, MemberEvent, Member, OrgVersion, Org):
+        for model in (MemberRating, OrgRating, Period, Membership, MemberEvent, Member, OrgVersion, Org):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 
@@ -56,6 +57,7 @@ def _dump() -> dict[str, list[tuple[object, ...]]]:
         ),
         "events": rows(MemberEvent, "member_id", "kind", "on", "org_id", "ceremony_on", "external_org"),
         "ratings": rows(MemberRating, "member_id", "org_id", "year", "level", "exemplary"),
+        "memberships": rows(Membership, "member_id", "org_id", "status", "is_probationary", "valid_from", "valid_to"),
         "org_ratings": rows(OrgRating, "org_id", "year", "level", "outstanding"),
     }
 
@@ -150,6 +152,16 @@ def test_synth_tree_members_events_and_ratings_are_consistent() -> None:
     for rating in MemberRating.objects.select_related("member")[:500]:
         assert rating.org_id == rating.member.current_org_id
 
+    # The membership history is what `members.history` rebuilds from the events.
+    def stretches() -> list[tuple[object, ...]]:
+        fields = ("member_id", "org_id", "status", "is_probationary", "valid_from", "valid_to")
+        return sorted(Membership.objects.values_list(*fields), key=repr)
+
+    written = stretches()
+    assert len(written) >= MEMBERS
+    rebuild_memberships()
+    assert stretches() == written
+
 
 def test_same_seed_same_rows_other_seed_other_rows() -> None:
     synth_load(members=800, seed=7)
@@ -165,7 +177,8 @@ def test_same_seed_same_rows_other_seed_other_rows() -> None:
 
 
 def _indexes() -> dict[str, set[str]]:
-    tables = [model._meta.db_table for model in (Org, OrgVersion, Member, MemberEvent, MemberRating, OrgRating, Period)]
+    models = (Org, OrgVersion, Member, MemberEvent, Membership, MemberRating, OrgRating, Period)
+    tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
         return {table: set(connection.introspection.get_constraints(cursor, table)) for table in tables}
 

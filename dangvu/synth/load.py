@@ -25,7 +25,7 @@ from dangvu.audit.models import Action
 from dangvu.audit.services import audit_record
 from dangvu.evaluations.models import MemberRating, OrgRating, Period, PeriodStatus
 from dangvu.lib.text import fold
-from dangvu.members.models import Member, MemberEvent
+from dangvu.members.models import Member, MemberEvent, Membership
 from dangvu.orgs.kinds import CELL_KINDS, OrgKind
 from dangvu.orgs.models import Org, OrgVersion
 from dangvu.synth.people import ORG_LEVELS, MemberMaker, rating_years
@@ -68,6 +68,7 @@ TABLES: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
             *("decided_by", "note", "created_at"),
         ),
     ),
+    "membership": (Membership, ("id", "member", "org", "status", "is_probationary", "valid_from", "valid_to")),
     "member_rating": (
         MemberRating,
         (
@@ -304,14 +305,15 @@ def _write_members(
     members: list[tuple[object, ...]] = []
     events: list[tuple[object, ...]] = []
     ratings: list[tuple[object, ...]] = []
+    memberships: list[tuple[object, ...]] = []
 
     def flush() -> None:
         writers["member"].write(members)
         writers["event"].write(events)
+        writers["membership"].write(memberships)
         writers["member_rating"].write(ratings)
-        members.clear()
-        events.clear()
-        ratings.clear()
+        for rows in (members, events, memberships, ratings):
+            rows.clear()
 
     done = 0
     for cell, count in zip(cells, counts, strict=True):
@@ -321,6 +323,7 @@ def _write_members(
             members.append(made.member)
             events.extend(made.events)
             ratings.extend(made.ratings)
+            memberships.extend(made.memberships)
         if len(members) >= FLUSH_MEMBERS:
             done += len(members)
             flush()

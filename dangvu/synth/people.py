@@ -20,7 +20,16 @@ from dangvu.evaluations.regimes import regime_for
 from dangvu.lib.collation import name_sort_key
 from dangvu.lib.dates import add_months
 from dangvu.lib.text import fold
-from dangvu.members.lifecycle import ON_ROLL, EventFact, EventKind, MemberState, Status, derive_state
+from dangvu.members.history import stints_of
+from dangvu.members.lifecycle import (
+    ON_ROLL,
+    EventFact,
+    EventKind,
+    MemberState,
+    Status,
+    derive_state,
+    derive_timeline,
+)
 from dangvu.synth.shape import PROVINCES, OrgRow
 
 Row = tuple[object, ...]
@@ -59,11 +68,12 @@ STREETS = names.STREETS
 
 @dataclass
 class Made:
-    """One member's rows: the member, their events and their member ratings."""
+    """One member's rows: the member, their events, memberships and member ratings."""
 
     member: Row
     events: list[Row] = field(default_factory=list)
     ratings: list[Row] = field(default_factory=list)
+    memberships: list[Row] = field(default_factory=list)
     state: MemberState | None = None
 
 
@@ -117,6 +127,7 @@ class MemberMaker:
         self.member_id = 0
         self.event_id = 0
         self.rating_id = 0
+        self.membership_id = 0
         self.names: dict[str, tuple[str, bytes]] = {}
         self.cccd_serials: dict[str, int] = {}
         self.decision_seq = 0
@@ -256,6 +267,12 @@ class MemberMaker:
             self.timestamp,
         )
         made = Made(member=member, events=event_rows, state=state)
+        # The membership history exactly as `members.history` derives it from the events.
+        for org_id, status, probationary, start, end in stints_of(derive_timeline(facts)):
+            self.membership_id += 1
+            made.memberships.append(
+                (self.membership_id, member_id, org_id, status, probationary, day(start), day(end) if end else None)
+            )
         self._rate(made, member_id, state)
         return made
 
