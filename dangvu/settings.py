@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dangvu.lifecycle",
     "dangvu.plans",
     "dangvu.restructure",
+    "dangvu.handbook",
     "ninja",  # its bundled Swagger UI files: the API docs page loads nothing from a CDN
     "dangvu.demo",
     "dangvu.synth",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The member role reaches only the handbook, the account pages and its own record (else 404).
+    "dangvu.handbook.middleware.MemberConfinementMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -154,6 +157,10 @@ STORAGES = {
 }
 # Serve straight from the app folders too, so a checkout works before `collectstatic`.
 WHITENOISE_USE_FINDERS = True
+
+# The handbook's cell documents (PDF/DOCX, checked by content): where they are kept and the size limit.
+HANDBOOK_DOCUMENTS_DIR = Path(os.environ.get("DANGVU_DOCUMENTS_DIR", DATA_DIR / "tai-lieu"))
+HANDBOOK_UPLOAD_MAX_BYTES = int(float(os.environ.get("DANGVU_UPLOAD_MAX_MB", "10")) * 1024 * 1024)
 
 SESSION_COOKIE_AGE = int(os.environ.get("DANGVU_SESSION_HOURS", "10")) * 3600
 SESSION_COOKIE_HTTPONLY = True

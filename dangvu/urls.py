@@ -21,4 +21,5 @@ urlpatterns = [
     path("huy-hieu/", include("dangvu.lifecycle.badge_urls")),
     path("nhat-ky/", include("dangvu.audit.urls")),
     path("dang-phi/", include("dangvu.fees.urls")),
+    path("so-tay/", include("dangvu.handbook.urls")),
 ]

@@ -31,10 +31,10 @@ def test_a_staff_member_logs_in_and_lands_on_the_tree(world: World) -> None:
     assert response.status_code == 200
 
 
-def test_a_member_logs_in_and_lands_on_their_own_record(world: World) -> None:
+def test_a_member_logs_in_and_lands_on_their_handbook(world: World) -> None:
     client = Client()
     response = client.post(LOGIN, {"username": "member", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("members:detail", args=[world.an.pk])
+    assert response.redirect_chain[-1][0] == reverse("handbook:home")
 
 
 def test_a_wrong_password_is_refused_in_vietnamese_and_keeps_the_username(world: World) -> None:

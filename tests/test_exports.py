@@ -72,7 +72,7 @@ def test_an_organisation_out_of_scope_is_not_found(world: World, client_for) -> 
 
 
 def test_the_member_role_may_not_export_the_list(world: World, client_for) -> None:
-    assert client_for("member").get("/xuat/dang-vien.csv").status_code == 403
+    assert client_for("member").get("/xuat/dang-vien.csv").status_code == 404
 
 
 def test_an_unknown_format_is_not_found(world: World, client_for) -> None:
