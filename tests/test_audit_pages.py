@@ -41,7 +41,7 @@ def rows(response) -> list[str]:
         ("commune_staff", 403),
         ("secretary", 403),
         ("viewer", 403),
-        ("member", 403),
+        ("member", 404),  # the member role reaches its handbook and own record only
         ("outsider", 403),
     ],
 )

@@ -79,7 +79,7 @@ def test_a_file_with_errors_shows_them_and_cannot_be_committed(world: World, cli
 @pytest.mark.django_db
 def test_who_may_import_what(world: World, client_for: Any, inline: None) -> None:
     assert client_for("viewer").get(reverse("exchange:imports")).status_code == 403
-    assert client_for("member").get(reverse("exchange:imports")).status_code == 403
+    assert client_for("member").get(reverse("exchange:imports")).status_code == 404
     secretary = client_for("secretary")
     assert secretary.get(reverse("exchange:imports")).status_code == 200
     response = upload(secretary, "orgs")  # organisations need ORG_EDITORS

@@ -42,7 +42,7 @@ def url(name: str, org: Org) -> str:
         ("secretary", 200),
         ("viewer", 200),
         ("outsider", 200),
-        ("member", 403),
+        ("member", 404),  # the member role reaches its handbook and own record only
     ],
 )
 def test_the_tree_opens_for_every_reading_role_and_is_refused_to_the_member_role(
@@ -69,7 +69,7 @@ COMMUNE_READERS = {
     "viewer": 200,
     "secretary": 404,  # the secretary's scope is a cell below it
     "outsider": 404,  # staff of the sibling ward
-    "member": 403,
+    "member": 404,  # the member role reaches its handbook and own record only
 }
 
 
@@ -106,7 +106,7 @@ AGENCY_EDITORS = {
     "viewer": 403,  # in scope, but reads only
     "secretary": 404,  # out of scope
     "outsider": 404,
-    "member": 403,
+    "member": 404,  # the member role reaches its handbook and own record only
 }
 
 

@@ -382,8 +382,8 @@ def test_the_report_defaults_to_the_scope_and_last_year(client_for, world: World
 def test_out_of_scope_is_404_and_the_member_role_is_refused(client_for, world: World, rated: dict[str, Member]) -> None:
     assert client_for("outsider").get(REPORT_URL, {"org": world.commune.pk}).status_code == 404
     assert client_for("commune_staff").get(REPORT_URL, {"org": world.province.pk}).status_code == 404
-    assert client_for("member").get(REPORT_URL).status_code == 403
-    assert client_for("member").get("/bao-cao/xep-loai/to-chuc/").status_code == 403
+    assert client_for("member").get(REPORT_URL).status_code == 404
+    assert client_for("member").get("/bao-cao/xep-loai/to-chuc/").status_code == 404
     assert client_for("viewer").get(REPORT_URL, {"org": world.agency.pk, "nam": 2025}).status_code == 200
     assert client_for("sysadmin").get(REPORT_URL, {"nam": 2025}).context["org"] == world.province
 

@@ -128,7 +128,7 @@ def test_the_targets_page_shows_progress_and_hides_other_communes(world: World, 
     body = response.content.decode()
     assert "Kết nạp đảng viên mới" in body and "≥ 3%" in body and "plan-bar" in body
     assert client_for("outsider").get(f"/ke-hoach/?org={world.commune.pk}&nam=2026").status_code == 404
-    assert client_for("member").get("/ke-hoach/").status_code == 403
+    assert client_for("member").get("/ke-hoach/").status_code == 404
 
 
 def test_the_rating_report_shows_the_targets_beside_the_actuals(world: World, client_for) -> None:

@@ -25,6 +25,7 @@ from dangvu.audit.services import audit_record
 from dangvu.demo.awards_demo import awards_demo
 from dangvu.demo.clusters_demo import clusters_demo
 from dangvu.demo.fees import fees_demo
+from dangvu.demo.handbook import handbook_demo
 from dangvu.demo.lifecycle_demo import lifecycle_demo
 from dangvu.demo.meetings_demo import meetings_demo
 from dangvu.demo.people import MemberPlanner, PlannedMember
@@ -288,6 +289,12 @@ def demo_load(
         awards_demo(province=orgs[0], commune=orgs[commune_index], today=today)
         plans_demo(province=orgs[0], commune=orgs[commune_index], today=today)
         meetings_demo(commune=orgs[commune_index], today=today)
+        handbook_demo(
+            cell=orgs[cell_plan.index],
+            commune=orgs[commune_index],
+            member=rows[in_cell[1]] if len(in_cell) > 1 else None,
+            today=today,
+        )
         clusters_demo(province=orgs[0], today=today)
         fees_demo(scope=orgs[commune_index], focus=orgs[cell_plan.index], today=today)
         audit_record(

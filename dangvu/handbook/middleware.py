@@ -20,9 +20,20 @@ from dangvu.members.models import MemberEvent
 MEMBER_NAMESPACES = frozenset({"accounts", "handbook"})
 # Top-level URL names a member may use.
 MEMBER_URL_NAMES = frozenset({"home"})
+# Pages that send a member with a record straight to their own (the fee book's start page).
+OWN_START_PAGES = frozenset({"fees:index"})
 # Pages of one member record, reachable for their own record only (the views still refuse a member
 # what the role may not do there, with a 403): URL name -> the keyword holding the record's id.
-OWN_RECORD_PAGES = {"members:detail": "pk", "members:edit": "pk", "members:reveal": "pk", "members:event_add": "pk"}
+OWN_RECORD_PAGES = {
+    "members:detail": "pk",
+    "members:edit": "pk",
+    "members:reveal": "pk",
+    "members:event_add": "pk",
+    "fees:member": "pk",
+    "fees:profile": "pk",
+    "fees:reduction": "pk",
+    "fees:payment": "pk",
+}
 # Pages of one event of a record: URL name -> the keyword holding the event's id.
 OWN_EVENT_PAGES = {"members:event_edit": "event_id", "members:event_delete": "event_id"}
 API_PREFIX = "/api/"
@@ -41,6 +52,8 @@ def member_may_reach(request: HttpRequest, member_id: int | None, view_kwargs: d
         return True
     if member_id is None:
         return False
+    if match.view_name in OWN_START_PAGES:
+        return True
     if (record_kwarg := OWN_RECORD_PAGES.get(match.view_name)) is not None:
         return str(view_kwargs.get(record_kwarg, "")) == str(member_id)
     if (event_kwarg := OWN_EVENT_PAGES.get(match.view_name)) is not None:
