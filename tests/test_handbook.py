@@ -434,3 +434,12 @@ def test_the_secretary_start_page_lists_what_waits(world: World, client_for) -> 
     found = client_for("commune_staff").get(reverse("handbook:manage"), {"ma": "X01-01-01"})
     assert found["Location"] == reverse("handbook:manage_cell", args=[world.office_cell.pk])
     assert "X02-01" in text(client_for("commune_staff").get(reverse("handbook:manage"), {"ma": "X02-01"}))
+
+
+def test_my_record_ends_with_my_fee_history(world: World, client_for) -> None:
+    page = text(client_for("member").get(reverse("handbook:record")))
+    assert 'id="h-fees"' in page
+    client = client_for("member")
+    assert client.get(reverse("fees:member", args=[world.an.pk])).status_code == 200
+    assert client.get(reverse("fees:member", args=[world.binh.pk])).status_code == 404
+    assert client.get(reverse("fees:cell", args=[world.office_cell.pk])).status_code == 404
