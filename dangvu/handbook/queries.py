@@ -83,22 +83,32 @@ def not_rated_reason(member: Member, key: PeriodKey, regime: Regime) -> str:
     return NotRatedReason.NOT_YET.value if row is None else str(row)
 
 
-def open_periods(member: Member) -> list[OpenPeriod]:
-    """The open evaluation periods covering the member's cell, newest first (a key with a published
-    covering period is not open)."""
-    cell = member.current_org
-    if cell is None:
-        return []
+def open_cell_periods(cell: Org) -> list[Period]:
+    """One open period per key covering the cell (its own or an organisation's above it), newest
+    first; a key with a published covering period is not open. One query."""
     ids = [*cell.ancestor_ids(), cell.pk]
     periods = list(Period.objects.filter(org_id__in=ids).select_related("org").order_by("-year", "-quarter"))
     closed = {(p.year, p.quarter) for p in periods if p.status == PeriodStatus.CLOSED}
-    seen: set[tuple[int, int]] = set()
-    result = []
+    chosen: dict[tuple[int, int], Period] = {}
     for period in periods:
         pair = (period.year, period.quarter)
-        if period.status != PeriodStatus.OPEN or pair in closed or pair in seen:
-            continue
-        seen.add(pair)
+        if period.status == PeriodStatus.OPEN and pair not in closed:
+            chosen.setdefault(pair, period)
+    return list(chosen.values())
+
+
+def open_period_keys(cell: Org) -> list[PeriodKey]:
+    return [period.key for period in open_cell_periods(cell)]
+
+
+def open_periods(member: Member) -> list[OpenPeriod]:
+    """The open evaluation periods covering the member's cell, newest first, each with the reason the
+    member is left out of it ("" when they are rated)."""
+    cell = member.current_org
+    if cell is None:
+        return []
+    result = []
+    for period in open_cell_periods(cell):
         regime = regime_by_code(period.regime)
         result.append(OpenPeriod(period.key, regime, period, not_rated_reason(member, period.key, regime)))
     return result

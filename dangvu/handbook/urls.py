@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangvu.handbook import views
+from dangvu.handbook import manage_views, views
 
 app_name = "handbook"
 
@@ -29,14 +29,14 @@ urlpatterns = [
     path("tu-danh-gia/<int:pk>/tra-lai/", views.assessment_return, name="assessment_return"),
     path("chi-bo/", views.cell, name="cell"),
     path("tai-lieu/<int:pk>/", views.document, name="document"),
-    path("tai-lieu/<int:pk>/go/", views.document_remove, name="document_remove"),
+    path("tai-lieu/<int:pk>/go/", manage_views.document_remove, name="document_remove"),
     path("hoi-dap/", views.questions, name="questions"),
     path("hoi-dap/gui/", views.question_ask, name="question_ask"),
-    path("quan-ly/", views.manage, name="manage"),
-    path("quan-ly/chi-bo/<int:pk>/", views.manage_cell, name="manage_cell"),
-    path("quan-ly/chi-bo/<int:pk>/tai-len/", views.upload, name="upload"),
-    path("hop-thu/", views.inbox, name="inbox"),
-    path("hop-thu/<int:pk>/tra-loi/", views.answer, name="answer"),
-    path("thong-bao/", views.notices, name="notices"),
-    path("thong-bao/them/", views.notice_create, name="notice_create"),
+    path("quan-ly/", manage_views.manage, name="manage"),
+    path("quan-ly/chi-bo/<int:pk>/", manage_views.manage_cell, name="manage_cell"),
+    path("quan-ly/chi-bo/<int:pk>/tai-len/", manage_views.upload, name="upload"),
+    path("hop-thu/", manage_views.inbox, name="inbox"),
+    path("hop-thu/<int:pk>/tra-loi/", manage_views.answer, name="answer"),
+    path("thong-bao/", manage_views.notices, name="notices"),
+    path("thong-bao/them/", manage_views.notice_create, name="notice_create"),
 ]
