@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,7 +31,7 @@ from dangvu.demo.people import MemberPlanner, PlannedMember
 from dangvu.demo.plans_demo import plans_demo
 from dangvu.demo.ratings import RatingSummary, write_ratings
 from dangvu.demo.reform import write_tree_with_reform
-from dangvu.demo.tree import PROVINCE_NAME, OrgPlan, plan_tree
+from dangvu.demo.tree import PROVINCE_NAME, plan_tree
 from dangvu.evaluations.models import MemberRating, OrgRating, Period
 from dangvu.lib.collation import name_sort_key
 from dangvu.lib.text import fold
@@ -82,61 +81,6 @@ def demo_reset() -> None:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
     User.objects.filter(is_superuser=False).delete()
     Session.objects.all().delete()
-
-
-def _depths(plans: list[OrgPlan]) -> list[int]:
-    depth: list[int] = []
-    for plan in plans:  # parents come first
-        depth.append(0 if plan.parent is None else depth[plan.parent] + 1)
-    return depth
-
-
-def _write_orgs(plans: list[OrgPlan]) -> dict[int, Org]:
-    depth = _depths(plans)
-    by_level: dict[int, list[OrgPlan]] = defaultdict(list)
-    for plan in plans:
-        by_level[depth[plan.index]].append(plan)
-    rows: dict[int, Org] = {}
-    for level in sorted(by_level):
-        batch = [
-            Org(
-                code=plan.code,
-                name=plan.name,
-                name_search=fold(plan.name),
-                kind=plan.kind,
-                sector=plan.current.sector,
-                parent=rows[plan.parent] if plan.parent is not None else None,
-                depth=level,
-                founded_on=plan.founded_on,
-                dissolved_on=plan.dissolved_on,
-            )
-            for plan in by_level[level]
-        ]
-        Org.objects.bulk_create(batch)
-        for plan, org in zip(by_level[level], batch, strict=True):
-            parent_path = rows[plan.parent].path if plan.parent is not None else "/"
-            org.path = f"{parent_path}{org.pk}/"
-            rows[plan.index] = org
-        Org.objects.bulk_update(batch, ["path"], batch_size=500)
-    versions = []
-    for plan in plans:
-        for number, segment in enumerate(plan.history):
-            following = plan.history[number + 1].valid_from if number + 1 < len(plan.history) else plan.dissolved_on
-            versions.append(
-                OrgVersion(
-                    org=rows[plan.index],
-                    code=plan.code,
-                    name=segment.name,
-                    kind=segment.kind,
-                    sector=segment.sector,
-                    parent=rows[segment.parent] if segment.parent is not None else None,
-                    valid_from=segment.valid_from,
-                    valid_to=following,
-                    reason=segment.reason or ("Thành lập" if number == 0 else ""),
-                )
-            )
-    OrgVersion.objects.bulk_create(versions, batch_size=500)
-    return rows
 
 
 def _write_members(planned: list[PlannedMember], orgs: dict[int, Org], today: date) -> tuple[list[Member], int]:
