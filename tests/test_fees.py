@@ -390,3 +390,29 @@ def test_the_secretary_records_the_month_of_the_whole_cell_at_once(book_world: W
     assert client_for("commune_staff").get(url).status_code == 403
     assert client_for("outsider").get(url).status_code == 404
     assert client.get(url + "?thang=abc").status_code == 200
+
+
+def test_the_month_a_member_reaches_fifty_years_is_already_free(world: World) -> None:
+    member = make_member(world.office_cell, "Bùi Văn Năm", admitted_on=date(1976, 5, 20), ceremony_on=date(1976, 6, 1),
+                         official_on=date(1977, 6, 1), birth_date=date(1950, 1, 1))  # fmt: skip
+    profile_set(actor=None, member=member, valid_from=JAN, category="pension", base=6_000_000)
+    row = next(r for r in cell_book(world.office_cell, 2026, TODAY).rows if r.member == member)
+    assert [e.due.amount for e in row.entries[3:6] if e.due] == [30_000, 0, 0]  # April paid, May on free
+
+
+def test_a_member_who_moved_on_shows_only_what_they_paid_in_the_old_book(book_world: World) -> None:
+    from dangvu.members.lifecycle import EventKind
+    from dangvu.members.services import event_add
+
+    pay(book_world.binh, [1, 2], 5_000)
+    event_add(actor=None, member=book_world.binh, values={"kind": EventKind.TRANSFER_IN, "on": date(2026, 3, 10),
+              "org": book_world.economy_cell})  # fmt: skip
+    book_world.binh.refresh_from_db()
+    assert book_world.binh.current_org == book_world.economy_cell
+    old = next(r for r in cell_book(book_world.office_cell, 2026, TODAY).rows if r.member == book_world.binh)
+    assert old.paid_total == 10_000 and old.due_total == 0 and old.arrears == 0
+    new_book = cell_book(book_world.economy_cell, 2026, TODAY)
+    new = next(r for r in new_book.rows if r.member == book_world.binh)
+    assert [e.elsewhere for e in new.entries[:3]] == [True, True, False]
+    assert new.paid_total == 0 and new_book.collected == 0
+    assert new.arrears == 8 * 5_000 and new.unpaid_months == list(range(3, 11))

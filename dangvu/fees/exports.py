@@ -15,9 +15,12 @@ from dangvu.exchange.exports import Column, Kind, Table
 from dangvu.fees.queries import BookRow, CellBook, CellYear, MonthEntry, OrgYear
 
 EXEMPT_MARK = "miễn"
+ELSEWHERE_MARK = "nộp nơi cũ"
 
 
 def _month_value(entry: MonthEntry) -> int | str | None:
+    if entry.elsewhere:
+        return ELSEWHERE_MARK
     if entry.paid is not None:
         return entry.paid
     if entry.due is not None and entry.due.amount == 0:

@@ -51,6 +51,12 @@ class MonthEntry:
     method: str = ""
     reference: str = ""
     over: bool = False  # the month has ended
+    elsewhere: bool = False  # paid into another cell's book (the member moved): not collected here
+
+    @property
+    def collected(self) -> int:
+        """What this book collected for the month."""
+        return 0 if self.elsewhere else self.paid or 0
 
     @property
     def owed(self) -> int:
@@ -163,7 +169,8 @@ class BookRow:
 
     @property
     def paid_total(self) -> int:
-        return sum(e.paid or 0 for e in self.entries)
+        """Paid into this book (a month paid into another cell's book is not counted here)."""
+        return sum(e.collected for e in self.entries)
 
     @property
     def arrears(self) -> int:
@@ -184,7 +191,7 @@ class CellBook:
 
     @property
     def month_collected(self) -> list[int]:
-        return [sum(row.entries[i].paid or 0 for row in self.rows) for i in range(12)]
+        return [sum(row.entries[i].collected for row in self.rows) for i in range(12)]
 
     @property
     def collected(self) -> int:
@@ -216,7 +223,10 @@ class CellBook:
         return self.collected - self.passed_up
 
 
-def _entries(year: int, dues: dict[date, rules.FeeDue], paid: dict[date, FeePayment], over: int) -> list[MonthEntry]:
+def _entries(
+    year: int, dues: dict[date, rules.FeeDue], paid: dict[date, FeePayment], over: int, cell_id: int | None = None
+) -> list[MonthEntry]:
+    """The twelve months; with `cell_id`, a payment into another cell's book is marked `elsewhere`."""
     entries = []
     for month in _year_months(year):
         payment = paid.get(month)
@@ -229,6 +239,7 @@ def _entries(year: int, dues: dict[date, rules.FeeDue], paid: dict[date, FeePaym
                 method=payment.method if payment else "",
                 reference=payment.reference if payment else "",
                 over=month.month <= over,
+                elsewhere=payment is not None and cell_id is not None and payment.cell_id != cell_id,
             )
         )
     return entries
@@ -236,21 +247,26 @@ def _entries(year: int, dues: dict[date, rules.FeeDue], paid: dict[date, FeePaym
 
 def cell_book(cell: Org, year: int, today: date | None = None, settings: rules.FeeSettings | None = None) -> CellBook:
     """The cell's book for `year`: one row per member on its roll or who paid into it that year (by
-    name), twelve months each. Six to eight queries whatever the size of the cell."""
+    name), twelve months each; amounts due only for the members on its roll now (their months paid in a
+    former cell are shown as paid there). Six to eight queries whatever the size of the cell."""
     today = today or timezone.localdate()
     settings = settings or load_settings()
-    payments = list(FeePayment.objects.filter(cell=cell, month__year=year))
-    payer_ids = {p.member_id for p in payments}
-    members = list(
-        Member.objects.filter(current_org=cell, status__in=ON_ROLL).union(Member.objects.filter(pk__in=payer_ids))
-    )
+    roll = Member.objects.filter(current_org=cell, status__in=ON_ROLL)
+    # This book's payments, and those its members made in another cell before they moved here.
+    payments = list(FeePayment.objects.filter(Q(cell=cell) | Q(member__in=roll), month__year=year))
+    payer_ids = {p.member_id for p in payments if p.cell_id == cell.pk}
+    members = list(roll.union(Member.objects.filter(pk__in=payer_ids)))
     members.sort(key=lambda m: (bytes(m.name_sort_key), m.pk))
     by_member: dict[int, dict[date, FeePayment]] = defaultdict(dict)
+    on_roll_ids = {m.pk for m in members if m.current_org_id == cell.pk and m.status in ON_ROLL}
     for payment in payments:
-        by_member[payment.member_id][payment.month] = payment
-    dues = fee_inputs([m.pk for m in members], _year_months(year), settings, today)
+        if payment.cell_id == cell.pk or payment.member_id in on_roll_ids:
+            by_member[payment.member_id][payment.month] = payment
+    # What is due is counted where the member is now: one who moved on shows what they paid here only,
+    # so their arrears are not counted in two books.
+    dues = fee_inputs(list(on_roll_ids), _year_months(year), settings, today)
     over = months_over(year, today)
-    rows = [BookRow(m, _entries(year, dues.get(m.pk, {}), by_member[m.pk], over)) for m in members]
+    rows = [BookRow(m, _entries(year, dues.get(m.pk, {}), by_member[m.pk], over, cell.pk)) for m in members]
     keep = rules.keep_percent(cell.kind == OrgKind.GRASSROOTS_CELL, settings)
     regimes = [rules.REGIME_NAMES[rules.regime_for(month, settings)] for month in _year_months(year)]
     return CellBook(cell=cell, year=year, rows=rows, keep_percent=keep, regimes=regimes)
