@@ -309,6 +309,9 @@ class Predecessor:
     org_id: int
     name: str
     on: date
+    # An organisation that moved into `org`'s subtree on `on` and lives on there, from a parent that does
+    # not count as a predecessor: its own past belongs to the comparison too, but it is not a "tiền thân".
+    moved_in: bool = False
 
 
 def predecessors(org: Org, *, depth: int = 5) -> list[Predecessor]:
@@ -316,9 +319,12 @@ def predecessors(org: Org, *, depth: int = 5) -> list[Predecessor]:
 
     a dissolved organisation is a predecessor when, on a day D up to SUCCESSION_WINDOW before its
     dissolution, one of its sub-organisations was re-parented into `org`'s subtree or one of its members
-    moved (a transfer within the system) to a cell of `org`'s subtree. From the organisation where the
-    content was, the highest ancestor dissolved in that window and outside `org`'s subtree is taken (a
-    merged commune rather than each of its cells). Predecessors of predecessors are included (`depth`)."""
+    moved (a transfer within the system) to a cell of `org`'s subtree. From what moved (the re-parented
+    organisation, the cell the members left), the highest ancestor dissolved in that window and outside
+    `org`'s subtree whose content all came here is taken (a merged commune rather than each of its cells;
+    not the district whose communes went to several new communes). A re-parented organisation whose old
+    parent is not taken is listed with `moved_in` (its past counts in a comparison, it is no predecessor).
+    Predecessors of predecessors are included (`depth`)."""
     found: dict[int, Predecessor] = {}
     frontier = [org]
     seen = {org.pk}
@@ -329,7 +335,8 @@ def predecessors(org: Org, *, depth: int = 5) -> list[Predecessor]:
                 if pred.org_id not in seen:
                     seen.add(pred.org_id)
                     found[pred.org_id] = pred
-                    next_frontier.append(Org.objects.get(pk=pred.org_id))
+                    if not pred.moved_in:
+                        next_frontier.append(Org.objects.get(pk=pred.org_id))
         if not next_frontier:
             break
         frontier = next_frontier
@@ -346,10 +353,12 @@ def _direct_predecessors(org: Org) -> list[Predecessor]:
         .values_list("org_id", "valid_from", "parent_id")
     ):
         versions.setdefault(org_id, []).append((valid_from, parent_id))
-    for chain in versions.values():
+    moved_in: set[int] = set()
+    for moved, chain in versions.items():
         for (_, before), (day, after) in pairwise(chain):
             if before is not None and before != after and before not in inside and after in inside:
-                sources.add((before, day))
+                sources.add((moved, day))
+                moved_in.add(moved)
     cells = list(inside)
     arrivals = Membership.objects.filter(org_id__in=cells).values_list("member_id", "valid_from")
     arrived = {(m, d) for m, d in arrivals}
@@ -364,26 +373,51 @@ def _direct_predecessors(org: Org) -> list[Predecessor]:
     if not sources:
         return []
     dissolved = dict(Org.objects.filter(dissolved_on__isnull=False).values_list("pk", "dissolved_on"))
-    trees: dict[date, dict[int, OrgState]] = {}
+    by_day: dict[date, set[int]] = {}
+    for source, day in sources:
+        by_day.setdefault(day, set()).add(source)
     result: dict[int, Predecessor] = {}
-    for source, day in sorted(sources, key=lambda s: s[1]):
-        if day not in trees:
-            trees[day] = tree_as_of(day - timedelta(days=1))
-        tree = trees[day]
+    for day in sorted(by_day):
+        tree = tree_as_of(day - timedelta(days=1))
 
         def ended(pk: int, moved_on: date = day) -> bool:
             closed = dissolved.get(pk)
             return closed is not None and moved_on <= closed <= moved_on + SUCCESSION_WINDOW and pk not in inside
 
-        if not ended(source) or source not in tree:
+        sourced = {pk for pk in by_day[day] if pk in tree and (pk in moved_in or ended(pk))}
+        if not sourced:
             continue
-        top = source
-        parent = tree[top].parent_id
-        while parent is not None and ended(parent):
-            top = parent
-            parent = tree[top].parent_id
-        if top not in result:
-            result[top] = Predecessor(org_id=top, name=tree[top].name, on=day)
+        children: dict[int, list[int]] = {}
+        for state in tree.values():
+            if state.parent_id is not None:
+                children.setdefault(state.parent_id, []).append(state.org_id)
+        peopled = {
+            tree[pk].path
+            for pk in Membership.objects.filter(_held_on(day - timedelta(days=1)), status__in=ON_ROLL)
+            .values_list("org_id", flat=True)
+            .distinct()
+            if pk in tree
+        }
+
+        def empty(pk: int, tree: dict[int, OrgState] = tree, peopled: set[str] = peopled) -> bool:
+            path = tree[pk].path
+            return not any(p.startswith(path) for p in peopled)
+
+        # Climb to a parent that ended too when all its content came here: each child moved here, or ended
+        # empty (a district whose communes went to several new communes is not the predecessor of one).
+        grew = True
+        while grew:
+            grew = False
+            for pk in list(sourced):
+                parent = tree[pk].parent_id
+                if parent is None or parent in sourced or not ended(parent):
+                    continue
+                if all(c in sourced or (ended(c) and empty(c)) for c in children.get(parent, [])):
+                    sourced.add(parent)
+                    grew = True
+        for pk in sourced:
+            if tree[pk].parent_id not in sourced and pk not in result:
+                result[pk] = Predecessor(org_id=pk, name=tree[pk].name, on=day, moved_in=pk in inside)
     return list(result.values())
 
 

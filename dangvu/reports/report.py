@@ -558,7 +558,7 @@ def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS, on_tre
             org, quarter=key.quarter, basis=years_basis, tree_changed=tree_changed, continued=continued
         ),
         "years_basis": years_basis,
-        "predecessors": [{"pk": p.org_id, "name": p.name, "on": p.on.isoformat()} for p in continued],
+        "predecessors": [{"pk": p.org_id, "name": p.name, "on": p.on.isoformat()} for p in continued if not p.moved_in],
         "as_of": key.end.isoformat() if as_of is not None else None,
         "warnings": warnings,
     }
