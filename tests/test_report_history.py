@@ -177,21 +177,22 @@ def test_the_report_page_offers_the_choice(rated: World, merged: dict[str, Org],
 
 
 def _years_by_hand(org: Org, roots: list[int]) -> dict[int, tuple[dict[str, int], dict[str, int]]]:
-    """Year -> (member levels, grassroots levels) counted the slow, obvious way: the tree of each year's end."""
+    """Year -> (member levels, grassroots levels) of the yearly ratings counted the slow, obvious way: the
+    tree of each year's end."""
     from dangvu.orgs.history import subtree_of, tree_as_of
     from dangvu.orgs.kinds import GRASSROOTS_KINDS
 
     result: dict[int, tuple[dict[str, int], dict[str, int]]] = {}
-    for year in sorted(set(MemberRating.objects.values_list("year", flat=True))):
+    for year in sorted(set(MemberRating.objects.filter(quarter=0).values_list("year", flat=True))):
         tree = tree_as_of(PeriodKey(year).end)
         inside: dict[int, Any] = {}
         for root in roots:
             inside.update(subtree_of(tree, root))
         members: dict[str, int] = {}
-        for r in MemberRating.objects.filter(year=year, org_id__in=list(inside)):
+        for r in MemberRating.objects.filter(year=year, quarter=0, org_id__in=list(inside)):
             members[r.level] = members.get(r.level, 0) + 1
         orgs: dict[str, int] = {}
-        for org_rating in OrgRating.objects.filter(year=year, org_id__in=list(inside)):
+        for org_rating in OrgRating.objects.filter(year=year, quarter=0, org_id__in=list(inside)):
             if inside[org_rating.org_id].kind in GRASSROOTS_KINDS:
                 orgs[org_rating.level] = orgs.get(org_rating.level, 0) + 1
         if members or orgs:
@@ -231,3 +232,21 @@ def test_the_comparable_years_equal_the_predecessors_counted_by_hand(rated: Worl
     new = merged["new"]
     roots = [new.pk, rated.commune.pk, rated.other_commune.pk]
     assert _years_of(years_comparison(new, basis=COMPARABLE)) == _years_by_hand(new, roots)
+
+
+def test_a_new_commune_of_the_demo_compares_with_its_two_predecessors() -> None:
+    """The demo's 2025 reform (`demo/reform.py`): each new commune merges two old communes of a district."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("demo", members=400, seed=2026, today=date(2026, 11, 23), stdout=StringIO())
+    reform = date(2025, 7, 1)
+    for new in Org.objects.filter(founded_on=reform, kind=OrgKind.UPPER).order_by("code")[:3]:
+        merged = [p for p in predecessors(new) if not p.moved_in and p.on == reform]
+        assert len(merged) == 2, new
+        assert all(Org.objects.get(pk=p.org_id).dissolved_on == reform for p in merged)
+        roots = [new.pk, *(p.org_id for p in predecessors(new))]
+        assert _years_of(years_comparison(new, basis=COMPARABLE)) == _years_by_hand(new, roots)
+        assert min(e["year"] for e in years_comparison(new, basis=COMPARABLE)) < 2025
+        assert all(e["year"] >= 2025 for e in years_comparison(new, basis=AS_IS))
