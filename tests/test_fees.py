@@ -254,6 +254,7 @@ def test_a_member_sees_only_their_own_fees(book_world: World, client_for) -> Non
     own = client.get(reverse("fees:member", args=[book_world.an.pk]))
     assert own.status_code == 200 and "Đảng phí" in own.content.decode()
     assert "Ghi khoản nộp" not in own.content.decode()
+    assert reverse("handbook:record") in own.content.decode()  # back to the member's own handbook
     assert client.get(reverse("fees:member", args=[book_world.binh.pk])).status_code == 404
     # the member role reaches its handbook and its own record only: the cell's book is not found
     assert client.get(reverse("fees:cell", args=[book_world.office_cell.pk])).status_code == 404
