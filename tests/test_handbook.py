@@ -443,3 +443,43 @@ def test_my_record_ends_with_my_fee_history(world: World, client_for) -> None:
     assert client.get(reverse("fees:member", args=[world.an.pk])).status_code == 200
     assert client.get(reverse("fees:member", args=[world.binh.pk])).status_code == 404
     assert client.get(reverse("fees:cell", args=[world.office_cell.pk])).status_code == 404
+
+
+def test_the_handbook_pages_cost_the_same_queries_whatever_the_number_of_rows(world: World, client_for) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangvu.meetings.models import Attendance, Meeting
+
+    open_period(world)
+    member = client_for("member")
+    secretary = client_for("secretary")
+    pages = [
+        (member, reverse("handbook:home")),
+        (member, reverse("handbook:record")),
+        (member, reverse("handbook:cell")),
+        (member, reverse("handbook:questions")),
+        (secretary, reverse("handbook:inbox")),
+        (secretary, reverse("handbook:manage_cell", args=[world.office_cell.pk])),
+    ]
+
+    def counts() -> list[int]:
+        result = []
+        for client, url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    def add_rows(n: int) -> None:
+        for i in range(n):
+            meeting = Meeting.objects.create(cell=world.office_cell, held_on=date(2026, 1 + i % 12, 1 + i))
+            Attendance.objects.create(meeting=meeting, member=world.an)
+            Question.objects.create(member=world.an, cell=world.office_cell, body=f"Câu hỏi {i}")
+            Notice.objects.create(org=world.commune, title=f"TB {i}", body="…", published_on=date(2026, 1, 1 + i))
+
+    add_rows(1)
+    counts()  # warm the session
+    before = counts()
+    add_rows(5)
+    assert counts() == before

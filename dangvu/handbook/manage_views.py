@@ -105,7 +105,9 @@ def manage_cell(request: HttpRequest, pk: int, upload_form: UploadForm | None = 
         "can_rate": can_rate_members(user, cell),
         "periods": rows,
         "questions": list(
-            Question.objects.filter(cell=cell).select_related("member", "answered_by").order_by("-asked_at")[:20]
+            Question.objects.filter(cell=cell)
+            .select_related("member", "cell", "answered_by")
+            .order_by("-asked_at")[:20]
         ),
         "upcoming": queries.upcoming_meetings(cell, today),
     }
