@@ -116,6 +116,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Behind PgBouncer in transaction mode server-side cursors do not survive between statements.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = os.environ.get("DANGVU_DB_NO_SERVER_CURSORS", "0") == "1"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
