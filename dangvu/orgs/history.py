@@ -11,7 +11,7 @@ Today's pages keep their own fast queries (`orgs.queries`); these functions are 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from dangvu.members.lifecycle import ON_ROLL, Status
 from dangvu.members.models import Member, Membership
-from dangvu.orgs.kinds import CELL_KINDS, KIND_ORDER, OrgKind, kind_label
+from dangvu.orgs.kinds import CELL_KINDS, KIND_ORDER
 from dangvu.orgs.models import Org, OrgVersion
+from dangvu.orgs.queries import Counts
 
 
 @dataclass(frozen=True)
@@ -72,29 +73,9 @@ class Stint:
         return None if self.end is None else _last_day(self.start, self.end)
 
 
-@dataclass(frozen=True)
-class CountsAsOf:
-    """Counts over one node's subtree on a day: organisations below it by kind; members on the roll by
-    status (hosted members apart) and split probationary / full."""
-
-    orgs: dict[str, int] = field(default_factory=dict)
-    members: dict[str, int] = field(default_factory=dict)
-    probationary: int = 0
-    full: int = 0
-
-    @property
-    def on_roll(self) -> int:
-        return self.probationary + self.full
-
-    @property
-    def sub_orgs(self) -> int:
-        return sum(self.orgs.values())
-
-    def orgs_by_kind(self) -> list[tuple[str, int]]:
-        return [(kind_label(kind), self.orgs[kind]) for kind in OrgKind.values if self.orgs.get(kind)]
-
-    def member_rows(self, statuses: tuple[str, ...]) -> list[tuple[str, int]]:
-        return [(str(Status(status).label), self.members.get(status, 0)) for status in statuses]
+# Counts over one node's subtree on a day: the same shape as today's (organisations below it by kind;
+# members on the roll by status, probationary / full), so the as-of page renders them like today's.
+CountsAsOf = Counts
 
 
 def _held_on(day: date) -> Q:
