@@ -59,6 +59,24 @@ POSITIONS = {
     MILITARY: ["Chỉ huy trưởng", "Chính trị viên", "Trợ lý"],
     ENTERPRISE: ["Giám đốc", "Phó Giám đốc", "Quản đốc", "Tổ trưởng sản xuất"],
 }
+
+
+def occupation_and_position(
+    rng: random.Random, profile: str, age_today: float, position_in_cell: int
+) -> tuple[str, str]:
+    """A member's occupation and position in the cell: retired past 60 where people retire; the first two of a
+    cell are its secretary and deputy; some others hold a post of their unit. (Shared by the demo and synth.)"""
+    retired = age_today >= 60 and profile in {VILLAGE, AGENCY, ENTERPRISE}
+    occupation = "Hưu trí" if retired else rng.choice(OCCUPATIONS[profile])
+    if position_in_cell == 0:
+        return occupation, "Bí thư chi bộ"
+    if position_in_cell == 1:
+        return occupation, "Phó Bí thư chi bộ"
+    if rng.random() < 0.15:
+        return occupation, rng.choice(POSITIONS[profile])
+    return occupation, ""
+
+
 PROFESSIONAL = {
     VILLAGE: ["", "", "", "so_cap", "trung_cap"],
     AGENCY: ["dai_hoc", "dai_hoc", "dai_hoc", "thac_si", "cao_dang"],
@@ -235,16 +253,7 @@ class MemberPlanner:
         if highland:
             home, province = f"{rng.choice(self.local_units)}, tỉnh Lâm Viên", "Lâm Viên"
         age_today = (today - birth).days / 365.25
-        retired = age_today >= 60 and cell.profile in {VILLAGE, AGENCY, ENTERPRISE}
-        occupation = "Hưu trí" if retired else rng.choice(OCCUPATIONS[cell.profile])
-        if position_in_cell == 0:
-            position = "Bí thư chi bộ"
-        elif position_in_cell == 1:
-            position = "Phó Bí thư chi bộ"
-        elif rng.random() < 0.15:
-            position = rng.choice(POSITIONS[cell.profile])
-        else:
-            position = ""
+        occupation, position = occupation_and_position(rng, cell.profile, age_today, position_in_cell)
         old = birth.year < 1965
         member = PlannedMember(
             full_name=name,

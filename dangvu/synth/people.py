@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from dangvu.demo import names
-from dangvu.demo.people import AGES, OCCUPATIONS, PHONE_PREFIXES, POSITIONS, PROFESSIONAL, THEORY
+from dangvu.demo.people import AGES, PHONE_PREFIXES, PROFESSIONAL, THEORY, occupation_and_position
 from dangvu.evaluations.periods import PeriodKey
 from dangvu.evaluations.regimes import regime_for
 from dangvu.lib.collation import name_sort_key
@@ -189,16 +189,7 @@ class MemberMaker:
             other, home_code, city = PROVINCES[rng.randrange(len(PROVINCES))]
             home_town = f"Xã {rng.choice(names.HOME_COMMUNES)}, {'thành phố' if city else 'tỉnh'} {other}"
         age_today = (today - birth).days / 365.25
-        retired = age_today >= 60 and cell.profile in {"village", "agency", "enterprise"}
-        occupation = "Hưu trí" if retired else rng.choice(OCCUPATIONS[cell.profile])
-        if position_in_cell == 0:
-            position = "Bí thư chi bộ"
-        elif position_in_cell == 1:
-            position = "Phó Bí thư chi bộ"
-        elif rng.random() < 0.15:
-            position = rng.choice(POSITIONS[cell.profile])
-        else:
-            position = ""
+        occupation, position = occupation_and_position(rng, cell.profile, age_today, position_in_cell)
         old = birth.year < 1965
         if cell.profile == "village":
             address = f"Thôn {rng.randint(1, 12)}, {cell.place}"
