@@ -22,10 +22,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.core.management.base import OutputWrapper
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -198,6 +201,18 @@ def csv_lines(table: Table) -> Iterator[bytes]:
     for values in table.values():
         line = writer.writerow([_csv_value(column, value) for column, value in zip(columns, values, strict=True)])
         yield line.encode()
+
+
+def table_to_command(stdout: OutputWrapper, table: Table, fmt: str, xlsx_path: str) -> None:
+    """A command's `--format csv` (the table on standard output) or `xlsx` (written to `xlsx_path`, whose
+    name is printed)."""
+    if fmt == "csv":
+        for line in csv_lines(table):
+            stdout.write(line.decode("utf-8"), ending="")
+        return
+    with open(xlsx_path, "wb") as out:
+        write_xlsx(table, out)
+    stdout.write(xlsx_path)
 
 
 # Responses ------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from dangvu.audit.models import Action
 from dangvu.audit.services import audit_record
-from dangvu.exchange.exports import csv_lines, write_xlsx
+from dangvu.exchange.exports import csv_lines, table_to_command
 from dangvu.fees import rules
 from dangvu.fees.exports import book_context, book_table, summary_table, write_book_xlsx
 from dangvu.fees.models import FeeSetting
@@ -178,15 +178,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         table = summary_table(summary)
-        if fmt == "csv":
-            for line in csv_lines(table):
-                self.stdout.write(line.decode("utf-8"), ending="")
-            return
-        if fmt == "xlsx":
-            path = options["output"] or f"dang-phi-{org.code}-{year}.xlsx"
-            with open(path, "wb") as out:
-                write_xlsx(table, out)
-            self.stdout.write(path)
+        if fmt in ("csv", "xlsx"):
+            table_to_command(self.stdout, table, fmt, options["output"] or f"dang-phi-{org.code}-{year}.xlsx")
             return
         self.stdout.write(
             f"{org.name} — năm {year}: đã thu {_n(summary.total('collected'))} đ, "

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from dangvu.exchange.exports import csv_lines, write_xlsx
+from dangvu.exchange.exports import table_to_command
 from dangvu.meetings.exports import missed_text, stats_table
 from dangvu.meetings.queries import year_stats
 from dangvu.orgs.models import Org
@@ -64,15 +64,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         table = stats_table(stats)
-        if fmt == "csv":
-            for line in csv_lines(table):
-                self.stdout.write(line.decode("utf-8"), ending="")
-            return
-        if fmt == "xlsx":
-            path = options["output"] or f"sinh-hoat-{org.code}-{year}.xlsx"
-            with open(path, "wb") as out:
-                write_xlsx(table, out)
-            self.stdout.write(path)
+        if fmt in ("csv", "xlsx"):
+            table_to_command(self.stdout, table, fmt, options["output"] or f"sinh-hoat-{org.code}-{year}.xlsx")
             return
         self.stdout.write(f"{org.name} — năm {year}: {stats.held} buổi, tỷ lệ dự {stats.rate}")
         for r in stats.cells:
