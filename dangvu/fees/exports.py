@@ -85,6 +85,11 @@ def write_book_xlsx(context: dict[str, Any], out: IO[bytes]) -> None:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Sổ đảng phí"
+    # Printed as the paper book: A4 landscape (set below), all twelve months on one page wide.
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
     width = len(context["header"])
     last = get_column_letter(width)
     bold = Font(bold=True)
@@ -128,6 +133,8 @@ def write_book_xlsx(context: dict[str, Any], out: IO[bytes]) -> None:
     sheet.column_dimensions["B"].width = 28
     for col in range(3, width + 1):
         sheet.column_dimensions[get_column_letter(col)].width = 10
+    for col in range(15, 18):  # the year's totals: paid, due, owed (up to "99,999,999")
+        sheet.column_dimensions[get_column_letter(col)].width = 13
     sheet.column_dimensions[last].width = 16
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
     sheet.page_setup.orientation = "landscape"
