@@ -1,4 +1,4 @@
-"""Changing and deleting targets and inspection plan items: keyword-only, validated, audited.
+"""Changing and deleting targets, inspection plan items and registrations: keyword-only, validated, audited.
 
 A delete removes the row (no one counts a deleted target or plan item again) and leaves its full content in
 the audit trail, so it can be read back or re-entered.
@@ -71,6 +71,13 @@ def inspection_item_update(*, actor: User | None, item: InspectionItem, values: 
 
 def inspection_item_delete(*, actor: User | None, item: InspectionItem, reason: str = "") -> None:
     _delete(actor=actor, obj=item, fields=ITEM_FIELDS, reason=reason)
+
+
+def registration_assessment_update(
+    *, actor: User | None, registration: Registration, values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The year-end assessment of a registration (done or not, level, concrete product)."""
+    return _update(actor=actor, obj=registration, values=values, fields=REGISTRATION_FIELDS)
 
 
 def registration_delete(*, actor: User | None, registration: Registration, reason: str = "") -> None:

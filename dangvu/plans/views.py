@@ -26,6 +26,7 @@ from dangvu.plans.progress import inspection_progress, targets_progress
 from dangvu.plans.services import (
     inspection_item_delete,
     inspection_item_update,
+    registration_assessment_update,
     registration_delete,
     target_delete,
     target_update,
@@ -182,18 +183,15 @@ def inspection_record(request: HttpRequest, pk: int) -> HttpResponse:
         InspectionItem.objects.select_related("plan__org").filter(plan__org__in=Org.objects.visible_to(user)), pk=pk
     )
     org, year = item.plan.org, item.plan.year
-    form = InspectionRecordForm(request.POST or None, instance=item)
+    form = InspectionRecordForm(request.POST or None, instance=InspectionItem.objects.get(pk=item.pk))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit_record(
-            actor=user,
-            action=Action.UPDATE,
-            target=item,
-            note=str(item),
-            changes={k: str(v) for k, v in form.cleaned_data.items()},
-        )
-        messages.success(request, MSG_SAVED)
-        return redirect(_inspections_url(org, year))
+        try:
+            inspection_item_update(actor=user, item=item, values=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, MSG_SAVED)
+            return redirect(_inspections_url(org, year))
     return _form_page(request, org, f"Kết quả: {item}", form, _inspections_url(org, year))
 
 
@@ -277,19 +275,16 @@ def registration_assess(request: HttpRequest, pk: int) -> HttpResponse:
     scope = row.org or (row.member.current_org if row.member else None)
     if scope is None:
         raise Http404
-    form = AssessmentForm(request.POST or None, instance=row)
+    form = AssessmentForm(request.POST or None, instance=Registration.objects.get(pk=row.pk))
     back = _registrations_url(user.scope or scope, row.year)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit_record(
-            actor=user,
-            action=Action.UPDATE,
-            target=row,
-            note=str(row),
-            changes={k: str(v) for k, v in form.cleaned_data.items()},
-        )
-        messages.success(request, MSG_SAVED)
-        return redirect(back)
+        try:
+            registration_assessment_update(actor=user, registration=row, values=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, MSG_SAVED)
+            return redirect(back)
     return _form_page(request, scope, f"Đánh giá: {row}", form, back)
 
 
