@@ -8,6 +8,7 @@ scope, uniqueness, the member timeline) are applied by `pipeline.py`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,7 +37,9 @@ WARN_CONVERTED = "Chữ gõ bằng bảng mã {encoding} đã được chuyển 
 IMPORT_ORG_KINDS = {k.value: str(k.label) for k in OrgKind if k != OrgKind.NATIONAL}
 
 
+@functools.cache
 def _choices(enum: Any, *, skip_empty: bool = False) -> dict[str, str]:
+    """code -> label of an enum; one dict per enum (never modified), as rows are read in a loop."""
     return {k.value: str(k.label) for k in enum if not (skip_empty and k.value == "")}
 
 
@@ -71,11 +74,20 @@ class ParsedRow:
         self.warnings.append((key, message))
 
 
-class RowReader:
-    """Helpers a row schema uses: each reads one cell, records a refusal against its column."""
+# A memo of cell readings: (column key, reader, type, raw value, number format) -> (value, refusal).
+CellMemo = dict[tuple[Any, ...], tuple[Any, str | None]]
+MEMO_LIMIT = 20_000
 
-    def __init__(self, row: SheetRow, parsed: ParsedRow):
-        self.row, self.parsed = row, parsed
+
+class RowReader:
+    """Helpers a row schema uses: each reads one cell, records a refusal against its column.
+
+    With a `memo` (one per import run), a cell value already read in the same column is not parsed again:
+    every reader is a pure function of the raw value and its number format, and most columns of a member
+    file repeat a few values (sex, ethnicity, cell code, dates)."""
+
+    def __init__(self, row: SheetRow, parsed: ParsedRow, memo: CellMemo | None = None):
+        self.row, self.parsed, self.memo = row, parsed, memo
 
     def _raw(self, key: str) -> Any:
         value = self.row.values.get(key)
@@ -83,15 +95,39 @@ class RowReader:
             return None
         return value
 
-    def _read(self, key: str, parse: Callable[[Any], Any], required: bool = False, keep_empty: bool = False) -> Any:
+    def _read(
+        self,
+        key: str,
+        parse: Callable[[Any], Any],
+        required: bool = False,
+        keep_empty: bool = False,
+        reader: Any = "",
+    ) -> Any:
         raw = self._raw(key)
         value = None
         if raw is not None:
-            try:
-                value = parse(raw)
-            except CellError as error:
-                self.parsed.error(key, str(error))
-                return None
+            memo = self.memo
+            if memo is not None and reader:
+                memo_key = (key, reader, raw.__class__, raw, self.row.number_formats.get(key))
+                found = memo.get(memo_key)
+                if found is None:
+                    try:
+                        found = (parse(raw), None)
+                    except CellError as error:
+                        found = (None, str(error))
+                    if len(memo) >= MEMO_LIMIT:
+                        memo.clear()
+                    memo[memo_key] = found
+                value, refusal = found
+                if refusal is not None:
+                    self.parsed.error(key, refusal)
+                    return None
+            else:
+                try:
+                    value = parse(raw)
+                except CellError as error:
+                    self.parsed.error(key, str(error))
+                    return None
         if value is None or (value == "" and not keep_empty):
             if required:
                 self.parsed.error(key, ERR_REQUIRED)
@@ -106,27 +142,38 @@ class RowReader:
                 raise CellError(f"Dài quá {max_length} ký tự.")
             return (value.upper() if upper else value) or None
 
-        return self._read(key, parse, required)
+        return self._read(key, parse, required, reader=f"text{max_length}{upper}")
 
     def day(self, key: str, *, required: bool = False) -> date | None:
         fmt = self.row.number_formats.get(key)
-        return self._read(key, lambda raw: cells.as_date(raw, fmt), required)
+        return self._read(key, lambda raw: cells.as_date(raw, fmt), required, reader="day")
 
     def ident(self, key: str, label: str, *, digits: int | None = None, required: bool = False) -> str | None:
         fmt = self.row.number_formats.get(key)
-        return self._read(key, lambda raw: cells.as_id(raw, digits=digits, label=label, number_format=fmt), required)
+        return self._read(
+            key,
+            lambda raw: cells.as_id(raw, digits=digits, label=label, number_format=fmt),
+            required,
+            reader=f"id{digits}{label}",
+        )
 
     def choice(self, key: str, choices: Mapping[str, str], *, required: bool = False) -> str | None:
-        return self._read(key, lambda raw: cells.as_choice(raw, choices), required, keep_empty=True)
+        return self._read(
+            key,
+            lambda raw: cells.as_choice(raw, choices),
+            required,
+            keep_empty=True,
+            reader=("choice", *choices.items()),
+        )
 
     def integer(self, key: str, *, required: bool = False) -> int | None:
-        return self._read(key, cells.as_int, required)
+        return self._read(key, cells.as_int, required, reader="int")
 
     def decimal(self, key: str) -> Decimal | None:
-        return self._read(key, cells.as_decimal)
+        return self._read(key, cells.as_decimal, reader="decimal")
 
     def flag(self, key: str) -> bool | None:
-        return self._read(key, cells.as_bool)
+        return self._read(key, cells.as_bool, reader="bool")
 
 
 @dataclass(frozen=True)
@@ -157,7 +204,7 @@ class KindDef:
                 return column.key
         return header
 
-    def parse(self, row: SheetRow) -> ParsedRow:
+    def parse(self, row: SheetRow, memo: CellMemo | None = None) -> ParsedRow:
         parsed = ParsedRow(row.number)
         for conversion in row.conversions:
             parsed.warn(
@@ -166,7 +213,7 @@ class KindDef:
                     encoding=conversion.encoding, original=conversion.original, converted=conversion.converted
                 ),
             )
-        self.parse_cells(RowReader(row, parsed))
+        self.parse_cells(RowReader(row, parsed, memo))
         return parsed
 
 

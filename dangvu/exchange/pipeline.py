@@ -21,11 +21,12 @@ so the per-job summary row alternative was not needed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -42,15 +43,16 @@ from dangvu.evaluations.models import MemberRating, OrgRating
 from dangvu.evaluations.periods import YEAR, PeriodKey
 from dangvu.evaluations.regimes.base import Regime, Subject
 from dangvu.evaluations.services import ERR_QUARTER, RowInput, evaluate, regime_of, rule_overrides, subordinates_of
+from dangvu.exchange.bulk import bulk_insert
 from dangvu.exchange.kinds import ERR_ONE_OF, KINDS, KindDef, ParsedRow
 from dangvu.exchange.models import MAX_STORED_PROBLEMS, Kind
 from dangvu.exchange.reading import ReadError, SheetRow, open_table
 from dangvu.lib.collation import name_sort_key
 from dangvu.lib.text import fold
 from dangvu.members.checks import RecordFacts, check_record
-from dangvu.members.history import rebuild_memberships
-from dangvu.members.lifecycle import EventFact, EventKind, derive_state
-from dangvu.members.models import Member, MemberEvent
+from dangvu.members.history import stints_of
+from dangvu.members.lifecycle import EventFact, EventKind, derive_state, derive_timeline
+from dangvu.members.models import Member, MemberEvent, Membership
 from dangvu.members.services import (
     DERIVED_FIELDS,
     ERR_CCCD_TAKEN,
@@ -66,7 +68,7 @@ from dangvu.orgs.kinds import CELL_KINDS, ROOT_KINDS, shape_error
 from dangvu.orgs.models import Org
 from dangvu.orgs.services import org_create, org_move, org_update
 
-CHUNK_ROWS = 500
+CHUNK_ROWS = 5000
 NOTE = "Nhập từ tệp {filename} (job #{job})"
 
 ERR_DUPLICATE = "Trùng khóa với dòng {row} nhưng khác nội dung; mỗi {what} chỉ được ghi một dòng."
@@ -435,13 +437,13 @@ class MemberHandler(Handler):
                 by_card[member.card_number] = member
             if member.citizen_id:
                 by_cccd[member.citizen_id] = member
-        new: list[tuple[Member, ParsedRow]] = []
+        new: list[ParsedRow] = []
         changed: list[tuple[Member, dict[str, Any]]] = []
         for row in rows:
             target = None if row.errors else self._check(row, by_card, by_cccd)
             status = _flush(ctx, row)
             if status == "new":
-                new.append((self._build(row), row))
+                new.append(row)
             elif status == "changed" and target is not None:
                 changed.append((target, row.values["_changes"]))
         if ctx.commit and not ctx.report.errors:
@@ -562,55 +564,89 @@ class MemberHandler(Handler):
         v["_changes"] = changes
         return member
 
-    def _build(self, row: ParsedRow) -> Member:
+    def _build(self, row: ParsedRow, now: datetime) -> dict[str, Any]:
+        """The stored values of a new member (by attribute name), derived as the services derive them."""
         v = row.values
-        member = Member(**{name: v[name] for name in MEMBER_VALUE_FIELDS if name in v})
-        member.name_search, member.name_sort_key = fold(member.full_name), name_sort_key(member.full_name)
+        values = {name: v[name] for name in MEMBER_VALUE_FIELDS if name in v}
+        full_name = values["full_name"]
+        values["name_search"], values["name_sort_key"] = fold(full_name), name_sort_key(full_name)
         facts = [EventFact(EventKind.ADMITTED, v["admitted_on"], v["_cell"].pk, v.get("ceremony_on"), seq=1)]
         if v.get("official_on"):
             facts.append(EventFact(EventKind.CONFIRMED, v["official_on"], seq=2))
         state = derive_state(facts)
-        member.status, member.is_probationary, member.current_org_id = state.status, state.is_probationary, state.org_id
-        member.admitted_on, member.ceremony_on, member.official_on = (
-            state.admitted_on,
-            state.ceremony_on,
-            state.official_on,
+        values.update(
+            status=state.status,
+            is_probationary=state.is_probationary,
+            current_org_id=state.org_id,
+            admitted_on=state.admitted_on,
+            ceremony_on=state.ceremony_on,
+            official_on=state.official_on,
+            status_since=state.status_since,
+            created_at=now,
+            updated_at=now,
         )
-        member.status_since = state.status_since
-        return member
+        return values
 
-    def _write(self, new: list[tuple[Member, ParsedRow]], changed: list[tuple[Member, dict[str, Any]]]) -> None:
+    def _write(self, new: list[ParsedRow], changed: list[tuple[Member, dict[str, Any]]]) -> None:
         ctx = self.ctx
-        creator = ctx.user if ctx.user is not None and ctx.user.pk else None
-        audits: list[AuditRecord] = []
+        creator_id = ctx.user.pk if ctx.user is not None and ctx.user.pk else None
+        audits: list[dict[str, Any]] = []
+        now = timezone.now()
         if new:
-            members = Member.objects.bulk_create([m for m, _ in new])
-            events: list[MemberEvent] = []
-            for member, row in zip(members, (r for _, r in new), strict=True):
+            members = [self._build(row, now) for row in new]
+            member_ids = bulk_insert(Member, members)
+            events: list[dict[str, Any]] = []
+            for member_id, row in zip(member_ids, new, strict=True):
                 v = row.values
                 events.append(
-                    MemberEvent(
-                        member=member,
-                        kind=EventKind.ADMITTED,
-                        on=v["admitted_on"],
-                        org_id=v["_cell"].pk,
-                        ceremony_on=v.get("ceremony_on"),
-                        created_by=creator,
-                        note=ctx.note[:500],
-                    )
+                    {
+                        "member_id": member_id,
+                        "kind": EventKind.ADMITTED.value,
+                        "on": v["admitted_on"],
+                        "org_id": v["_cell"].pk,
+                        "ceremony_on": v.get("ceremony_on"),
+                        "created_by_id": creator_id,
+                        "note": ctx.note[:500],
+                        "created_at": now,
+                    }
                 )
                 if v.get("official_on"):
                     events.append(
-                        MemberEvent(member=member, kind=EventKind.CONFIRMED, on=v["official_on"], created_by=creator)
+                        {
+                            "member_id": member_id,
+                            "kind": EventKind.CONFIRMED.value,
+                            "on": v["official_on"],
+                            "created_by_id": creator_id,
+                            "created_at": now,
+                        }
                     )
-                # current_org from the row: reading the foreign key would cost a query per member.
-                snap = {name: _plain(getattr(member, name)) for name in SNAPSHOT_FIELDS}
-                snap["current_org"] = v["_cell"].code
-                audits.append(ctx.audit(Action.CREATE, "member", member, diff({}, snap)))
-            MemberEvent.objects.bulk_create(events)
-            rebuild_memberships([m.pk for m in members])
+            event_ids = bulk_insert(MemberEvent, events)
+            # The memberships as `rebuild_memberships` derives them from these (the members' only) events.
+            facts: dict[int, list[EventFact]] = {}
+            for event_id, event in zip(event_ids, events, strict=True):
+                facts.setdefault(event["member_id"], []).append(
+                    EventFact(event["kind"], event["on"], event.get("org_id"), event.get("ceremony_on"), seq=event_id)
+                )
+            stints = [
+                {
+                    "member_id": member_id,
+                    "org_id": org_id,
+                    "status": status,
+                    "is_probationary": probationary,
+                    "valid_from": start,
+                    "valid_to": end,
+                }
+                for member_id in member_ids
+                for org_id, status, probationary, start, end in stints_of(
+                    derive_timeline(sorted(facts[member_id], key=lambda f: (f.on, f.seq)))
+                )
+            ]
+            bulk_insert(Membership, stints)
+            for member_id, stored, row in zip(member_ids, members, new, strict=True):
+                snap = {name: _plain(stored.get(name, self.defaults[name])) for name in SNAPSHOT_FIELDS}
+                snap["current_org"] = row.values["_cell"].code
+                audits.append(self._audit(Action.CREATE, member_id, stored["full_name"], diff({}, snap), now))
         if changed:
-            now = timezone.now()
             fields: set[str] = set()
             for member, changes in changed:
                 for name, (_, after) in changes.items():
@@ -618,11 +654,29 @@ class MemberHandler(Handler):
                     fields.add(name)
                 member.name_search, member.name_sort_key = fold(member.full_name), name_sort_key(member.full_name)
                 member.updated_at = now
-                audits.append(ctx.audit(Action.UPDATE, "member", member, changes))
+                audits.append(self._audit(Action.UPDATE, member.pk, str(member), changes, now))
             Member.objects.bulk_update(
                 [m for m, _ in changed], [*sorted(fields), "name_search", "name_sort_key", "updated_at"]
             )
-        AuditRecord.objects.bulk_create(audits)
+        bulk_insert(AuditRecord, audits)
+
+    def _audit(self, action: str, pk: int, text: str, changes: dict[str, Any], now: datetime) -> dict[str, Any]:
+        user = self.ctx.user
+        return {
+            "at": now,
+            "actor_id": user.pk if user is not None and user.pk else None,
+            "actor_name": user.username if user is not None else "hệ thống",
+            "action": action,
+            "target_type": "member",
+            "target_id": pk,
+            "target_repr": text[:255],
+            "changes": changes,
+            "note": self.ctx.note[:255],
+        }
+
+    @functools.cached_property
+    def defaults(self) -> dict[str, Any]:
+        return {f.name: f.get_default() for f in Member._meta.concrete_fields}
 
 
 # --- member events ------------------------------------------------------------------------------------------
