@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dangvu.members",
     "dangvu.evaluations",
     "dangvu.reports",
+    "dangvu.tallies",
     "dangvu.exchange",
     "dangvu.awards",
     "dangvu.meetings",

@@ -40,6 +40,7 @@ from dangvu.members.history import rebuild_memberships
 from dangvu.members.lifecycle import EventFact, derive_state
 from dangvu.members.models import Member, MemberEvent, Membership
 from dangvu.orgs.models import Org, OrgVersion
+from dangvu.tallies.build import rebuild as rebuild_tallies
 
 DEFAULT_MEMBERS = 15_000
 DEFAULT_SEED = 2026
@@ -241,6 +242,7 @@ def demo_load(
         )
         clusters_demo(province=orgs[0], today=today)
         fees_demo(scope=orgs[commune_index], focus=orgs[cell_plan.index], today=today)
+        rebuild_tallies()  # the report's kept counts, from scratch (the queue the load filled is emptied)
         audit_record(
             actor=None,
             action=Action.LOAD,

@@ -145,7 +145,11 @@ class OrgVersion(models.Model):
         verbose_name = "lịch sử tổ chức"
         verbose_name_plural = "lịch sử tổ chức"
         ordering = ["org", "valid_from", "pk"]
-        indexes = [models.Index(fields=["org", "valid_from"], name="orgversion_org_from_idx")]
+        indexes = [
+            models.Index(fields=["org", "valid_from"], name="orgversion_org_from_idx"),
+            # "what changed after this day" (the report's history probe): a handful of closed versions
+            models.Index(fields=["valid_to"], name="orgversion_to_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.valid_from}–{self.valid_to or ''}"

@@ -74,6 +74,7 @@ from dangvu.orgs.history import (
 )
 from dangvu.orgs.kinds import CELL_KINDS, GRASSROOTS_KINDS, OrgKind, Sector
 from dangvu.orgs.models import Org, OrgVersion
+from dangvu.tallies.read import report_rows, years_rated
 
 Block = dict[str, Any]
 
@@ -369,9 +370,13 @@ def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS, on_tre
     if on_tree is not None:
         changed = on_tree == "as_of"
     continued = predecessors(org) if years_basis == COMPARABLE else []
-    as_of = tree_as_of(key.end) if changed else None
+    # The kept counts (`dangvu.tallies`), on the tree of the period's last day; else counted here.
+    tallied = report_rows(org, key) if on_tree is None else None
+    as_of = tree_as_of(key.end) if changed and tallied is None else None
     children: list[Any]
-    if as_of is not None:
+    if tallied is not None:
+        children = sorted(tallied.children, key=lambda o: (o.kind_order, o.code))
+    elif as_of is not None:
         children = sorted(children_as_of(as_of, org.pk), key=lambda o: (o.kind_order, o.code))
     else:
         children = sorted(
@@ -392,7 +397,10 @@ def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS, on_tre
     unknown: dict[tuple[int, str, str], int] = {}
 
     def sector_blocks(sector: str) -> dict[str, Block]:
-        return sectors.setdefault(sector, new_blocks())
+        blocks = sectors.get(sector)
+        if blocks is None:
+            blocks = sectors[sector] = new_blocks()
+        return blocks
 
     def add_level(block: Block, level: str, n: int, where: tuple[int, str]) -> None:
         block["rated"] += n
@@ -402,7 +410,12 @@ def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS, on_tre
         block["levels"][level] += n
 
     period = {"year": key.year, "quarter": key.quarter}
-    rows_of = _history_rows(org, key, regime, as_of) if as_of is not None else _today_rows(org, key, regime, children)
+    if tallied is not None:
+        rows_of = Sources(tallied.orgs, tallied.org_ratings, tallied.members, tallied.member_ratings)
+    elif as_of is not None:
+        rows_of = _history_rows(org, key, regime, as_of)
+    else:
+        rows_of = _today_rows(org, key, regime, children)
 
     # 1. Organisations of the period, by child, kind, sector and whether they have a decided rating.
     for row in rows_of.orgs:
@@ -540,7 +553,7 @@ def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS, on_tre
             _finish(blocks[name])
         sector_rows.append({"code": sector, "name": str(Sector(sector).label), **blocks})
 
-    then = as_of.get(org.pk) if as_of is not None else None
+    then = tallied.then if tallied is not None else as_of.get(org.pk) if as_of is not None else None
     return {
         "code": then.code if then else org.code,
         "name": then.name if then else org.name,
@@ -555,11 +568,16 @@ def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS, on_tre
         "children": child_rows,
         "sectors": sector_rows,
         "years": years_comparison(
-            org, quarter=key.quarter, basis=years_basis, tree_changed=tree_changed, continued=continued
+            org,
+            quarter=key.quarter,
+            basis=years_basis,
+            tree_changed=tree_changed,
+            continued=continued,
+            use_tallies=on_tree is None,
         ),
         "years_basis": years_basis,
         "predecessors": [{"pk": p.org_id, "name": p.name, "on": p.on.isoformat()} for p in continued if not p.moved_in],
-        "as_of": key.end.isoformat() if as_of is not None else None,
+        "as_of": key.end.isoformat() if changed else None,
         "warnings": warnings,
     }
 
@@ -589,6 +607,7 @@ def years_comparison(
     basis: str = AS_IS,
     tree_changed: bool | None = None,
     continued: list[Predecessor] | None = None,
+    use_tallies: bool = True,
 ) -> list[dict[str, Any]]:
     """The organisation's rated figures for every year that has ratings (of the same quarter; 0 = the
     yearly ratings), oldest first.
@@ -603,6 +622,13 @@ def years_comparison(
     trees of the years' ends are built from one query of the versions, and the ratings of the organisations
     whose place differs between a year's end and today (moved, dissolved during the year, of another kind,
     or of a predecessor) are added or taken away (one or two more grouped queries, over those only)."""
+    if use_tallies:
+        roots = [org.pk]
+        if basis == COMPARABLE:
+            roots += [p.org_id for p in (predecessors(org) if continued is None else continued)]
+        kept = years_rated(roots, quarter)
+        if kept is not None:
+            return _years_entries(kept, quarter)
     found = _years_today(org, quarter)
     if basis == COMPARABLE:
         roots = [org.pk, *(p.org_id for p in (predecessors(org) if continued is None else continued))]
@@ -619,10 +645,9 @@ def years_comparison(
             "pk", "kind", "dissolved_on"
         )
     }
-    # From the first year with ratings in today's subtree (from FIRST_RATED_YEAR when none): a year before it
-    # would count only organisations that have all left the subtree since, which is not followed.
-    first = min([*found, today.year]) if found else FIRST_RATED_YEAR
-    ends = {year: PeriodKey(year, quarter).end for year in range(first, today.year + 1)}
+    # Every year from the first regime on, so a year rated only in organisations that have all left the
+    # subtree since is counted too (as the kept counts of `dangvu.tallies` count it).
+    ends = {year: PeriodKey(year, quarter).end for year in range(FIRST_RATED_YEAR, today.year + 1)}
     trees = trees_as_of(ends.values())
     # year -> {org pk: +1 (counted then, not by today's subtree) or -1 (counted by today's subtree, not then)}
     members_fix: dict[int, dict[int, int]] = {}

@@ -59,5 +59,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{summary.total_rows:,} dòng trong {summary.seconds:.1f} s = {rate:,.0f} dòng/s (sinh "
             f"{summary.generate_seconds:.1f} s, ghi {summary.write_seconds:.1f} s, "
-            f"chỉ mục {summary.index_seconds:.1f} s)"
+            f"chỉ mục {summary.index_seconds:.1f} s, số liệu tổng hợp {summary.tally_seconds:.1f} s)"
         )

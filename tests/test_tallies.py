@@ -1,0 +1,293 @@
+"""The kept counts of the rating report (`dangvu.tallies`) stay exactly what the raw data say.
+
+After every change, made as users make them (events, ratings, new cells, moves, renames, dissolutions, a
+member import, a restructuring decision and its undo), `sync` applies the queue the database triggers
+filled and then `check` (a count from scratch) finds no difference, and the report read from the kept
+counts equals the report counted from the raw rows on the tree of the period's last day.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from dangvu.evaluations.models import MemberRating, OrgRating
+from dangvu.evaluations.periods import PeriodKey
+from dangvu.exchange.pipeline import run_import
+from dangvu.members.lifecycle import ON_ROLL, EventKind
+from dangvu.members.models import Member
+from dangvu.members.services import event_add
+from dangvu.orgs.history import tree_as_of
+from dangvu.orgs.kinds import CELL_KINDS, OrgKind, Sector
+from dangvu.orgs.models import Org
+from dangvu.orgs.services import org_create, org_dissolve, org_move, org_update
+from dangvu.reports.report import COMPARABLE, ratings_report
+from dangvu.restructure.models import OperationKind
+from dangvu.restructure.services import decision_apply, decision_create, decision_undo, operation_add
+from dangvu.tallies.build import check, rebuild, sync
+from dangvu.tallies.models import Tally, TallyDirty, TallyPeriod, TallyRollup
+from tests.factories import World, make_member
+from tests.test_import_pipeline import MEMBER_HEADERS, new_member_row, write_xlsx
+
+pytestmark = pytest.mark.django_db
+KEYS = [PeriodKey(2024), PeriodKey(2025), PeriodKey(2026)]
+LEVELS = ["HTXSNV", "HTTNV", "HTNV", "KHTNV"]
+
+
+def assert_consistent(keys: list[PeriodKey] = KEYS, *, orgs: list[Org] | None = None) -> None:
+    """Queue applied; kept = counted from scratch; the report from the kept counts = the raw report."""
+    sync()
+    assert not TallyDirty.objects.exists()
+    for period in TallyPeriod.objects.all():
+        assert check(period) == []
+    for key in keys:
+        tree = tree_as_of(key.end)
+        for org in orgs if orgs is not None else list(Org.objects.order_by("pk")):
+            if org.pk not in tree:
+                continue
+            for basis in ("nguyen-trang", COMPARABLE):
+                kept = ratings_report(org, key, years_basis=basis)
+                raw = ratings_report(org, key, years_basis=basis, on_tree="as_of")
+                kept.pop("as_of"), raw.pop("as_of")
+                assert kept == raw, (org.code, key, basis)
+
+
+@pytest.fixture
+def rated(world: World) -> World:
+    for year in (2024, 2025):
+        for i, member in enumerate((world.an, world.binh, world.chau, world.dung, world.duc, world.giang)):
+            MemberRating.objects.create(
+                member=member,
+                org=Org.objects.get(members=member),
+                year=year,
+                quarter=0,
+                regime="QD124" if year == 2024 else "QD366",
+                level=LEVELS[(i + year) % 4],
+                exemplary=i == 0,
+            )
+        for i, org in enumerate(Org.objects.filter(kind__in=[OrgKind.GRASSROOTS_CELL, OrgKind.GRASSROOTS_COMMITTEE])):
+            OrgRating.objects.create(
+                org=org, year=year, quarter=0, regime="QD124" if year == 2024 else "QD366", level=LEVELS[i % 3]
+            )
+    return world
+
+
+def test_a_rebuild_counts_what_the_raw_data_say_and_check_finds_a_difference(rated: World) -> None:
+    rebuild()
+    assert {(p.year, p.quarter) for p in TallyPeriod.objects.all()} == {(2024, 0), (2025, 0), (2026, 0)}
+    assert_consistent()
+    # A kept count changed behind the queue's back is found by `check` and by the command.
+    period = TallyPeriod.objects.get(year=2025)
+    row = Tally.objects.filter(period=period, source=3).first()
+    assert row is not None
+    Tally.objects.filter(pk=row.pk).update(n=row.n + 1)
+    assert any("Tally khác" in problem for problem in check(period))
+    with pytest.raises(CommandError):
+        call_command("tallies", "check", "--year", "2025")
+    rebuild()
+    assert check(period) == []
+
+
+def test_every_write_to_a_source_table_queues_a_change_whoever_writes(rated: World) -> None:
+    rebuild()
+    assert not TallyDirty.objects.exists()
+    # Raw SQL, as a bulk loader would write: the triggers see it all the same.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE evaluations_memberrating SET level = %s WHERE member_id = %s", ["KHTNV", rated.an.pk])
+    queued = list(TallyDirty.objects.values_list("org_id", "member_id", "year"))
+    assert (rated.an.current_org_id, None, 2025) in queued and (None, rated.an.pk, 2025) in queued
+    assert_consistent()
+
+
+def test_a_rating_of_a_new_period_keeps_that_period(rated: World) -> None:
+    rebuild()
+    MemberRating.objects.create(
+        member=rated.an, org=rated.office_cell, year=2023, quarter=0, regime="QD124", level="HTTNV"
+    )
+    sync()
+    assert TallyPeriod.objects.filter(year=2023).exists()
+    assert_consistent([PeriodKey(2023)])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_kept_counts_follow_random_changes(rated: World, seed: int) -> None:
+    rng = random.Random(seed)
+    rebuild()
+    today = date.today()
+    made = 0
+
+    def day() -> date:
+        return date(2024, 1, 1) + timedelta(days=rng.randrange((today - date(2024, 1, 1)).days))
+
+    def cells() -> list[Org]:
+        return list(Org.objects.filter(kind__in=CELL_KINDS, dissolved_on__isnull=True).order_by("pk"))
+
+    def on_roll() -> list[Member]:
+        return list(Member.objects.filter(status__in=ON_ROLL).order_by("pk"))
+
+    ops: list[Any] = []
+
+    def add_member() -> None:
+        nonlocal made
+        made += 1
+        admitted = day()
+        make_member(
+            rng.choice(cells()),
+            f"Đảng viên Mới {seed}-{made}",
+            admitted_on=admitted,
+            ceremony_on=admitted,
+            official_on=None,
+        )
+
+    def event() -> None:
+        member = rng.choice(on_roll())
+        kind = rng.choice([EventKind.TRANSFER_OUT, EventKind.EXEMPTED, EventKind.SUSPENDED, EventKind.DIED])
+        values: dict[str, Any] = {"kind": kind, "on": day()}
+        if kind == EventKind.TRANSFER_OUT:
+            values["org"] = rng.choice([c for c in cells() if c.pk != member.current_org_id])
+        event_add(actor=None, member=member, values=values)
+
+    def rate() -> None:
+        member = rng.choice(list(Member.objects.order_by("pk")))
+        year = rng.choice([2024, 2025, 2026])
+        existing = MemberRating.objects.filter(member=member, year=year, quarter=0).first()
+        if existing is not None and rng.random() < 0.4:
+            existing.delete()
+        elif existing is not None:
+            existing.level = rng.choice(LEVELS)
+            existing.exemplary = not existing.exemplary
+            existing.save()
+        elif member.current_org_id is not None:
+            regime = "QD124" if year < 2025 else "QD366"
+            MemberRating.objects.create(
+                member=member,
+                org=Org.objects.get(pk=member.current_org_id),
+                year=year,
+                quarter=0,
+                regime=regime,
+                level=rng.choice(LEVELS),
+            )
+
+    def rate_org() -> None:
+        org = rng.choice(list(Org.objects.filter(kind__in=[*CELL_KINDS, OrgKind.GRASSROOTS_COMMITTEE])))
+        year = rng.choice([2024, 2025, 2026])
+        OrgRating.objects.update_or_create(
+            org=org,
+            year=year,
+            quarter=0,
+            defaults={"regime": "QD124" if year < 2025 else "QD366", "level": rng.choice(LEVELS)},
+        )
+
+    def new_cell() -> None:
+        nonlocal made
+        made += 1
+        parent = rng.choice(list(Org.objects.filter(kind=OrgKind.GRASSROOTS_COMMITTEE, dissolved_on__isnull=True)))
+        org_create(
+            actor=None,
+            code=f"N{seed}{made:03d}",
+            name=f"Chi bộ mới số {seed}-{made}",
+            kind=OrgKind.CELL,
+            sector=parent.sector,
+            parent=parent,
+            founded_on=day(),
+        )
+
+    def move() -> None:
+        cell = rng.choice([c for c in cells() if c.kind == OrgKind.CELL])
+        parents = Org.objects.filter(kind=OrgKind.GRASSROOTS_COMMITTEE, dissolved_on__isnull=True)
+        parent = rng.choice([p for p in parents if p.pk != cell.parent_id] or list(parents))
+        org_move(actor=None, org=cell, new_parent=parent, effective_on=rng.choice([day(), None]))
+
+    def rename() -> None:
+        org = rng.choice(list(Org.objects.filter(dissolved_on__isnull=True).exclude(parent=None)))
+        org_update(
+            actor=None,
+            org=org,
+            code=org.code,
+            name=f"{org.name} ({rng.randrange(100)})",
+            kind=org.kind,
+            sector=rng.choice(list(Sector.values)),
+            effective_on=rng.choice([day(), None]),
+        )
+
+    def dissolve() -> None:
+        empty = [c for c in cells() if not Member.objects.filter(current_org=c, status__in=ON_ROLL).exists()]
+        if empty:
+            org_dissolve(actor=None, org=rng.choice(empty), effective_on=day())
+
+    ops = [add_member, event, event, rate, rate, rate, rate_org, new_cell, move, rename, dissolve]
+    done = 0
+    for step in range(30):
+        op = rng.choice(ops)
+        try:
+            op()
+            done += 1
+        except (ValidationError, IndexError):
+            continue  # refused as a user would be (a date before the organisation existed, …): nothing written
+        if step % 6 == 5:
+            assert_consistent()
+    assert done >= 15
+    assert_consistent()
+
+
+def test_the_kept_counts_follow_a_member_import_and_a_restructuring(rated: World, tmp_path: Path) -> None:
+    rebuild()
+    path = write_xlsx(
+        tmp_path / "dang-vien.xlsx",
+        [
+            MEMBER_HEADERS,
+            new_member_row("0200001", "001090000001", "Lê Văn Mới"),
+            new_member_row("0200002", "001090000002", "Hà Mới"),
+        ],
+        text_cols=(1, 5),
+    )
+    report = run_import(kind="members", path=path, user=rated.commune_staff, commit=True)
+    assert report.committed and report.new == 2
+    assert_consistent()
+
+    decision = decision_create(
+        actor=rated.province_staff,
+        committee=rated.province,
+        number="15-QĐ/TU",
+        signed_on=date(2025, 6, 20),
+        issued_by="Tỉnh ủy Mẫu",
+        effective_on=date(2025, 7, 1),
+    )
+    new = {"code": "X01-01-09", "name": "Chi bộ Văn phòng - Kinh tế", "kind": OrgKind.CELL, "parent": "X01-01"}
+    operation_add(
+        actor=rated.province_staff,
+        decision=decision,
+        kind=OperationKind.MERGE,
+        params={"sources": ["X01-01-01", "X01-01-02"], "new": new},
+    )
+    operation_add(
+        actor=rated.province_staff,
+        decision=decision,
+        kind=OperationKind.MOVE,
+        params={"org": "X01-01", "parent": "X02"},
+    )
+    decision_apply(decision=decision, actor=rated.province_staff)
+    assert_consistent()
+    decision_undo(decision=decision, actor=rated.province_staff)
+    assert_consistent()
+
+
+def test_the_rollups_are_the_sums_of_the_subtrees(rated: World) -> None:
+    rebuild()
+    period = TallyPeriod.objects.get(year=2025)
+    members = sum(Tally.objects.filter(period=period, source=3).values_list("n", flat=True))
+    on_roll_that_day = sum(
+        1 for m in Member.objects.all() if m.admitted_on and m.admitted_on <= date(2025, 12, 31)
+    )  # the world's members are all on the roll at the end of 2025
+    assert members == on_roll_that_day
+    assert members == sum(
+        TallyRollup.objects.filter(period=period, org_id=rated.province.pk, source=3).values_list("n", flat=True)
+    )
