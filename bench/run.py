@@ -127,8 +127,6 @@ def main() -> None:
 
 
 def run_all(runs: int, import_rows: int, only: str) -> list[Result]:
-    from django.db.models import Count
-
     from dangvu.evaluations.models import MemberRating
     from dangvu.evaluations.periods import PeriodKey
     from dangvu.members.models import Member
@@ -174,12 +172,35 @@ def run_all(runs: int, import_rows: int, only: str) -> list[Result]:
         results.append(Result(name, size(org), times, base, target))
         print(f"… {name}", file=sys.stderr)
 
-    # Member search and the list page, as a staff account of the province sees them.
+    # Member search and the list page, as a staff account of the province sees them; the account (and the
+    # list page's session) is rolled back afterwards, so the dataset stays as it was.
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            results.extend(search_bench(province, commune, runs, wanted, size))
+            raise _Rollback
+    except _Rollback:
+        pass
+
+    if import_rows and wanted("import"):
+        results.extend(import_bench(commune, import_rows))
+    return results
+
+
+def search_bench(
+    province: Any, commune: Any, runs: int, wanted: Callable[[str], bool], size: Callable[[Any], str]
+) -> list[Result]:
+    """Member search (count + first page) for a staff account scoped to the province; the commune's list."""
+    from django.db.models import Count
     from django.db.models.functions import Length
     from django.test import Client
 
     from dangvu.accounts.models import Role, User
+    from dangvu.members.models import Member
     from dangvu.members.queries import PAGE_SIZE, MemberSearch, member_search
+
+    results: list[Result] = []
 
     user = User.objects.filter(username="bench-staff").first()
     if user is None:
@@ -239,8 +260,6 @@ def run_all(runs: int, import_rows: int, only: str) -> list[Result]:
         results.append(Result("list query (commune)", size(commune), times, None, 100))
         print("… list page", file=sys.stderr)
 
-    if import_rows and wanted("import"):
-        results.extend(import_bench(commune, import_rows))
     return results
 
 

@@ -17,9 +17,11 @@ from django.db.models import Q
 from dangvu.accounts.models import MEMBER_EDITORS, SENSITIVE_READERS, TREE_READERS, Role
 from dangvu.lib.dates import age_on
 from dangvu.members.lifecycle import ON_ROLL, EventKind, Status
+from dangvu.orgs.paths import in_subtree
 
 if TYPE_CHECKING:
     from dangvu.accounts.models import User
+    from dangvu.orgs.models import Org
 
 
 class Sex(models.TextChoices):
@@ -61,7 +63,7 @@ class MemberQuerySet(models.QuerySet["Member"]):
         if user.role == Role.MEMBER:
             return self.filter(pk=user.member_id) if user.member_id else self.none()
         if user.role in TREE_READERS and user.scope is not None:
-            return self.filter(current_org__path__startswith=user.scope.path)
+            return self.filter(in_subtree("current_org__path", user.scope.path))
         return self.none()
 
     def editable_by(self, user: User) -> MemberQuerySet:
@@ -74,7 +76,19 @@ class MemberQuerySet(models.QuerySet["Member"]):
         return self.filter(status__in=ON_ROLL)
 
     def in_subtree(self, path: str) -> MemberQuerySet:
-        return self.filter(current_org__path__startswith=path)
+        """Members whose current (or last) cell is in the subtree of `path`."""
+        return self.filter(in_subtree("current_org__path", path))
+
+    def visible_in(self, user: User, org: Org) -> MemberQuerySet:
+        """`visible_to(user).in_subtree(org.path)`, with the subtree condition alone when the org lies within
+        what the user sees (the whole tree for an admin, the scope's subtree for a tree reader): the scope's
+        condition is then implied, and repeating it makes PostgreSQL misjudge how many rows remain."""
+        if user.is_authenticated and user.is_active:
+            if user.role == Role.ADMIN:
+                return self.in_subtree(org.path)
+            if user.role in TREE_READERS and user.scope is not None and org.path.startswith(user.scope.path):
+                return self.in_subtree(org.path)
+        return self.visible_to(user).in_subtree(org.path)
 
 
 class Member(models.Model):

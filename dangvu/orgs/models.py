@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from dangvu.accounts.models import ORG_EDITORS, TREE_READERS, Role
 from dangvu.orgs.kinds import CELL_KINDS, KIND_ORDER, OrgKind, Sector
+from dangvu.orgs.paths import in_subtree
 
 if TYPE_CHECKING:
     from dangvu.accounts.models import User
@@ -29,7 +30,7 @@ class OrgQuerySet(models.QuerySet["Org"]):
         if user.role == Role.ADMIN:
             return self.all()
         if user.role in TREE_READERS and user.scope is not None:
-            return self.filter(path__startswith=user.scope.path)
+            return self.filter(in_subtree("path", user.scope.path))
         return self.none()
 
     def editable_by(self, user: User) -> OrgQuerySet:
@@ -39,7 +40,7 @@ class OrgQuerySet(models.QuerySet["Org"]):
 
     def subtree(self, org: Org) -> OrgQuerySet:
         """The node and all its descendants."""
-        return self.filter(path__startswith=org.path)
+        return self.filter(in_subtree("path", org.path))
 
     def active(self) -> OrgQuerySet:
         return self.filter(dissolved_on__isnull=True)
