@@ -1,23 +1,27 @@
-"""Time the import of a 100,000-member .xlsx: dry run, then commit, on the database DATABASE_URL names.
+"""Time the member import (`exchange.pipeline.run_import`, what the web job and `dangvu import` run) of an
+N-row .xlsx or CSV: dry run, commit, re-import, on the database DATABASE_URL names.
 
-    DATABASE_URL=sqlite:////tmp/import.sqlite3 .venv/bin/python bench/import_members.py [rows]
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/import_h .venv/bin/python bench/import_members.py [rows]
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/dv_x .venv/bin/python bench/import_members.py 100000 --format csv
+    DATABASE_URL=… .venv/bin/python bench/import_members.py 1000000 --format csv --phases dry,commit --rollback
+    /usr/bin/time -v … (the process's peak RSS: "Maximum resident set size")
 
-Migrates the database, builds a generated tree when it has none of its own (a commune with 40
-grassroots committees × 5 cells, codes BENCH-…), writes a plausible member file (names, dates,
-12-digit CCCDs as text, card numbers with leading zeros), then times `run_import` (the pipeline the
-web job and the command use) as a dry run, a commit, and a re-import (all unchanged). Prints rows/s
-and the peak resident memory after each phase (resource.getrusage). Use a scratch database: the
-members it adds stay there.
+Migrates the database. The members go into the cells of the first commune of a `dangvu synth` dataset, or,
+in an empty database, of a generated tree (a commune with 40 grassroots committees × 5 cells, BENCH-…).
+Writes the file once to /tmp/dangvu-import-N.FORMAT (`--file` to choose; an existing file is reused), then
+prints per phase the rows/s by the wall clock, the CPU seconds of the process (the machine may be shared)
+and the peak resident memory so far (resource.getrusage). `--rollback` rolls each commit back, for shared
+datasets; without it the members stay (use a scratch database).
 """
 
 from __future__ import annotations
 
+import argparse
+import csv
+import os
 import random
 import resource
-import sys
-import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -103,16 +107,10 @@ def build_tree() -> list[str]:
     return cells
 
 
-def write_file(path: Path, rows: int, cells: list[str]) -> None:
-    import openpyxl
-
+def member_rows(rows: int, cells: list[str]) -> Iterator[list[object]]:
+    """The data rows: plausible members, card numbers of 9 digits and CCCDs of the (unused) province code 099,
+    so they never collide with `dangvu synth` data (8-digit cards, real province codes)."""
     rng = random.Random(2026)
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("Đảng viên")
-    sheet.append(["ĐẢNG BỘ XÃ THỬ NGHIỆM"])
-    sheet.append(["DANH SÁCH ĐẢNG VIÊN"])
-    sheet.append([])
-    sheet.append(HEADERS)
     for i in range(rows):
         birth = date(1950, 1, 1) + timedelta(days=rng.randrange(0, 365 * 50))
         admitted = birth + timedelta(days=365 * rng.randint(19, 40) + rng.randrange(0, 300))
@@ -121,52 +119,118 @@ def write_file(path: Path, rows: int, cells: list[str]) -> None:
         official = date(ceremony.year + 1, ceremony.month, min(ceremony.day, 28))
         sex = rng.choice(["Nam", "Nữ"])
         name = f"{rng.choice(FAMILY)} {'Thị' if sex == 'Nữ' else rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-        sheet.append(
-            [
-                f"9{i:08d}",
-                name,
-                sex,
-                birth.strftime("%d/%m/%Y"),
-                f"0{rng.randint(1, 96):02d}{birth.year % 100:02d}{i:07d}"[:12].rjust(12, "0"),
-                "Kinh",
-                "Không",
-                "Xã Thử nghiệm",
-                rng.choice(cells),
-                admitted,
-                ceremony,
-                official if official <= date(2026, 1, 1) else None,
-                "Cán bộ",
-                f"09{rng.randint(10_000_000, 99_999_999)}",
-            ]
-        )
+        yield [
+            f"9{i:08d}",
+            name,
+            sex,
+            birth.strftime("%d/%m/%Y"),
+            f"099{i:09d}",
+            "Kinh",
+            "Không",
+            "Xã Thử nghiệm",
+            rng.choice(cells),
+            admitted,
+            ceremony,
+            official if official <= date(2026, 1, 1) else None,
+            "Cán bộ",
+            f"09{rng.randint(10_000_000, 99_999_999)}",
+        ]
+
+
+def write_file(path: Path, rows: int, cells: list[str]) -> None:
+    """An .xlsx (openpyxl, write-only: inline strings, no <dimension>) or, for a path ending in .csv, a UTF-8
+    CSV with dates as dd/mm/yyyy; the same rows either way."""
+    if path.suffix == ".csv":
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(HEADERS)
+            for row in member_rows(rows, cells):
+                writer.writerow(
+                    ["" if v is None else v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in row]
+                )
+        return
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Đảng viên")
+    sheet.append(["ĐẢNG BỘ XÃ THỬ NGHIỆM"])
+    sheet.append(["DANH SÁCH ĐẢNG VIÊN"])
+    sheet.append([])
+    sheet.append(HEADERS)
+    for row in member_rows(rows, cells):
+        sheet.append(row)
     book.save(path)
 
 
+def target_cells() -> list[str]:
+    """The cells of the first commune of a `dangvu synth` dataset (as bench/run.py picks it), else of a
+    generated tree (BENCH-…)."""
+    from dangvu.orgs.kinds import CELL_KINDS, OrgKind
+    from dangvu.orgs.models import Org
+
+    root = Org.objects.filter(parent__isnull=True).exclude(code="BENCH").order_by("pk").first()
+    if root is None:
+        return build_tree()
+    province = root if root.kind == OrgKind.PROVINCE else Org.objects.filter(parent=root).order_by("code").first()
+    assert province is not None
+    commune = Org.objects.filter(parent=province, kind=OrgKind.UPPER).order_by("code").first() or province
+    return list(
+        Org.objects.filter(path__startswith=commune.path, kind__in=CELL_KINDS, dissolved_on__isnull=True)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+class _Rollback(Exception):
+    pass
+
+
 def main() -> None:
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("rows", type=int, nargs="?", default=100_000)
+    parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    parser.add_argument("--phases", default="dry,commit,reimport", help="comma-separated: dry, commit, reimport")
+    parser.add_argument("--rollback", action="store_true", help="roll every commit back (shared datasets)")
+    parser.add_argument("--file", default="", help="the file to import (written first when it does not exist)")
+    args = parser.parse_args()
     setup_django()
-    from django.db import connection
+    from django.db import connection, transaction
 
     from dangvu.exchange.pipeline import run_import
 
-    cells = build_tree()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "dang-vien-100k.xlsx"
+    path = Path(args.file or f"/tmp/dangvu-import-{args.rows}.{args.format}")
+    if not path.exists():
         started = time.perf_counter()
-        write_file(path, rows, cells)
-        print(f"Tệp {rows} dòng: {path.stat().st_size / 1e6:.1f} MB, viết trong {time.perf_counter() - started:.1f} s")
-        print(f"Cơ sở dữ liệu: {connection.vendor}; bộ nhớ đỉnh trước khi nhập: {peak_mb():.0f} MB")
-        for label, commit in (("Kiểm tra (dry run)", False), ("Ghi (commit)", True), ("Nhập lại (không đổi)", True)):
-            started = time.perf_counter()
-            report = run_import(kind="members", path=path, commit=commit, job_id=0)
-            seconds = time.perf_counter() - started
-            print(
-                f"{label}: {seconds:.1f} s, {report.rows_done / seconds:,.0f} dòng/s; mới {report.new}, "
-                f"đổi {report.changed}, không đổi {report.unchanged}, lỗi {report.errors}, cảnh báo {report.warnings}; "
-                f"bộ nhớ đỉnh {peak_mb():.0f} MB"
-            )
-            if report.errors:
-                print("  ", [(p.row, p.column, p.message) for p in report.problems[:5]])
+        write_file(path, args.rows, target_cells())
+        print(f"Tệp {path}: {path.stat().st_size / 1e6:.1f} MB, viết trong {time.perf_counter() - started:.1f} s")
+    load = os.getloadavg()
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {connection.vendor} {connection.settings_dict['NAME']};"
+        f" tệp {path.name}; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} CPUs;"
+        f" bộ nhớ đỉnh trước khi nhập: {peak_mb():.0f} MB"
+    )
+    labels = {"dry": ("dry run", False), "commit": ("commit", True), "reimport": ("re-import (unchanged)", True)}
+    for phase in args.phases.split(","):
+        label, commit = labels[phase]
+        cpu = time.process_time()
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                report = run_import(kind="members", path=path, commit=commit, job_id=0)
+                seconds = time.perf_counter() - started
+                if args.rollback:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        cpu = time.process_time() - cpu
+        print(
+            f"{label}: {report.rows_done:,} rows in {seconds:.1f} s = {report.rows_done / seconds:,.0f} rows/s;"
+            f" CPU {cpu:.1f} s ({report.rows_done / cpu:,.0f} rows per CPU second); new {report.new:,},"
+            f" changed {report.changed:,}, unchanged {report.unchanged:,}, errors {report.errors},"
+            f" warnings {report.warnings:,}; peak RSS so far {peak_mb():.0f} MB"
+        )
+        if report.errors or report.file_error:
+            print("  ", report.file_error, [(p.row, p.column, p.message) for p in report.problems[:5]])
 
 
 if __name__ == "__main__":

@@ -42,7 +42,8 @@ def _copy(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[int
             [table, pk.column, len(rows)],
         )
         ids = sorted(row[0] for row in cursor.fetchall())
-    plan = [(f.attname, f.get_default(), isinstance(f, models.JSONField)) for f in fields]
+    plan = [(f.attname, f.get_default()) for f in fields]
+    json_at = [i for i, f in enumerate(fields, start=1) if isinstance(f, models.JSONField)]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(c)) for c in [pk.column, *(f.column for f in fields)])
     raw = connection.connection
@@ -50,11 +51,10 @@ def _copy(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[int
     with raw.cursor() as cursor, cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
         write_row = copy.write_row
         for pk_value, row in zip(ids, rows, strict=True):
-            values: list[Any] = [pk_value]
-            for attname, default, is_json in plan:
-                value = row.get(attname, default)
-                if is_json and value is not None:
-                    value = json.dumps(value)
-                values.append(value)
+            get = row.get
+            values = [pk_value, *[get(attname, default) for attname, default in plan]]
+            for at in json_at:
+                if values[at] is not None:
+                    values[at] = json.dumps(values[at])
             write_row(values)
     return ids

@@ -74,9 +74,39 @@ class ParsedRow:
         self.warnings.append((key, message))
 
 
-# A memo of cell readings: (column key, reader, type, raw value, number format) -> (value, refusal).
-CellMemo = dict[tuple[Any, ...], tuple[Any, str | None]]
-MEMO_LIMIT = 20_000
+class ColumnMemo:
+    """A bounded memo of one column's readings (raw cell -> result) for one import run.
+
+    When the memo is full it is emptied and filled again, unless fewer than half of the lookups so far were
+    hits: then the column's values do not repeat (card numbers, CCCDs, phones) and it stops memoising."""
+
+    __slots__ = ("hits", "limit", "lookups", "on", "tag", "values")
+
+    def __init__(self, limit: int, tag: Any = None):
+        self.values: dict[Any, Any] = {}
+        self.limit, self.tag = limit, tag
+        self.lookups = self.hits = 0
+        self.on = True
+
+    def get(self, key: Any) -> Any:
+        self.lookups += 1
+        found = self.values.get(key)
+        if found is not None:
+            self.hits += 1
+        return found
+
+    def put(self, key: Any, value: Any) -> None:
+        if len(self.values) >= self.limit:
+            self.values.clear()
+            if self.hits * 2 < self.lookups:
+                self.on = False
+                return
+        self.values[key] = value
+
+
+# Cell readings memoised per column: key -> memo of (type, raw value, number format) -> (value, refusal).
+CellMemo = dict[str, ColumnMemo]
+MEMO_LIMIT = 50_000
 
 
 class RowReader:
@@ -106,18 +136,18 @@ class RowReader:
         raw = self._raw(key)
         value = None
         if raw is not None:
-            memo = self.memo
-            if memo is not None and reader:
-                memo_key = (key, reader, raw.__class__, raw, self.row.number_formats.get(key))
-                found = memo.get(memo_key)
+            column = self.memo.get(key) if self.memo is not None and reader else None
+            if column is None and self.memo is not None and reader:
+                column = self.memo[key] = ColumnMemo(MEMO_LIMIT, reader)
+            if column is not None and column.on and (column.tag is reader or column.tag == reader):
+                memo_key = (raw.__class__, raw, self.row.number_formats.get(key))
+                found = column.get(memo_key)
                 if found is None:
                     try:
                         found = (parse(raw), None)
                     except CellError as error:
                         found = (None, str(error))
-                    if len(memo) >= MEMO_LIMIT:
-                        memo.clear()
-                    memo[memo_key] = found
+                    column.put(memo_key, found)
                 value, refusal = found
                 if refusal is not None:
                     self.parsed.error(key, refusal)
@@ -163,7 +193,7 @@ class RowReader:
             lambda raw: cells.as_choice(raw, choices),
             required,
             keep_empty=True,
-            reader=("choice", *choices.items()),
+            reader=choices,
         )
 
     def integer(self, key: str, *, required: bool = False) -> int | None:

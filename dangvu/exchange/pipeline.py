@@ -32,19 +32,20 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from dangvu.accounts.models import MEMBER_EDITORS, ORG_EDITORS, Role, User
 from dangvu.audit.models import Action, AuditRecord
-from dangvu.audit.services import _plain, diff
+from dangvu.audit.services import _plain
 from dangvu.evaluations.models import MemberRating, OrgRating
 from dangvu.evaluations.periods import YEAR, PeriodKey
 from dangvu.evaluations.regimes.base import Regime, Subject
 from dangvu.evaluations.services import ERR_QUARTER, RowInput, evaluate, regime_of, rule_overrides, subordinates_of
 from dangvu.exchange.bulk import bulk_insert
-from dangvu.exchange.kinds import ERR_ONE_OF, KINDS, KindDef, ParsedRow
+from dangvu.exchange.kinds import ERR_ONE_OF, KINDS, CellMemo, KindDef, ParsedRow
 from dangvu.exchange.models import MAX_STORED_PROBLEMS, Kind
 from dangvu.exchange.reading import ReadError, SheetRow, open_table
 from dangvu.lib.collation import name_sort_key
@@ -412,6 +413,20 @@ def _flush(ctx: Context, row: ParsedRow) -> str:
 MEMBER_VALUE_FIELDS = [f for f in PERSONAL_FIELDS]
 DATE_KEYS = ("admitted_on", "ceremony_on", "official_on")
 SNAPSHOT_FIELDS = [name for name in PERSONAL_FIELDS + DERIVED_FIELDS if name != "current_org"]
+CREATED_AUDIT_FIELDS = sorted([*SNAPSHOT_FIELDS, "current_org"])
+
+
+def _members_by_keys(cards: set[str], ids: set[str]) -> Iterable[Member]:
+    """The members with one of these card numbers or CCCDs (one query per chunk). On PostgreSQL the values go
+    as two arrays (`= ANY(%s)`): thousands of IN placeholders cost more to build and parse than the query."""
+    if not cards and not ids:
+        return []
+    if connection.vendor == "postgresql":
+        condition = RawSQL(
+            "(card_number = ANY(%s) OR citizen_id = ANY(%s))", (sorted(cards), sorted(ids)), output_field=BooleanField()
+        )
+        return Member.objects.filter(condition)
+    return Member.objects.filter(Q(card_number__in=cards) | Q(citizen_id__in=ids))
 
 
 class MemberHandler(Handler):
@@ -429,7 +444,7 @@ class MemberHandler(Handler):
         ctx = self.ctx
         cards = {r.values["card_number"] for r in rows if r.values.get("card_number")}
         ids = {r.values["citizen_id"] for r in rows if r.values.get("citizen_id")}
-        found = Member.objects.filter(Q(card_number__in=cards) | Q(citizen_id__in=ids)) if cards or ids else []
+        found = _members_by_keys(cards, ids)
         by_card: dict[str, Member] = {}
         by_cccd: dict[str, Member] = {}
         for member in found:
@@ -643,9 +658,8 @@ class MemberHandler(Handler):
             ]
             bulk_insert(Membership, stints)
             for member_id, stored, row in zip(member_ids, members, new, strict=True):
-                snap = {name: _plain(stored.get(name, self.defaults[name])) for name in SNAPSHOT_FIELDS}
-                snap["current_org"] = row.values["_cell"].code
-                audits.append(self._audit(Action.CREATE, member_id, stored["full_name"], diff({}, snap), now))
+                changes = self._created(stored, row.values["_cell"].code)
+                audits.append(self._audit(Action.CREATE, member_id, stored["full_name"], changes, now))
         if changed:
             fields: set[str] = set()
             for member, changes in changed:
@@ -673,6 +687,23 @@ class MemberHandler(Handler):
             "changes": changes,
             "note": self.ctx.note[:255],
         }
+
+    def _created(self, stored: dict[str, Any], cell_code: str) -> dict[str, list[Any]]:
+        """`diff({}, snapshot)` of a new member, the snapshot being its stored fields as `_plain` gives them and
+        its cell's code; written out because it runs once per member of a file."""
+        defaults = self.defaults
+        changes: dict[str, list[Any]] = {}
+        for name in CREATED_AUDIT_FIELDS:
+            value: Any = cell_code if name == "current_org" else stored.get(name, defaults[name])
+            if value is None:
+                continue
+            kind = value.__class__
+            if kind is date:
+                value = date.isoformat(value)
+            elif kind is not str and kind is not bool and kind is not int:
+                value = _plain(value)
+            changes[name] = [None, value]
+        return changes
 
     @functools.cached_property
     def defaults(self) -> dict[str, Any]:
@@ -1030,10 +1061,12 @@ def run_import(
     )
     handler = handler_class(ctx)
 
+    memo: CellMemo = {}  # cell readings, per column, for the whole file
+
     def run() -> None:
         try:
             for chunk in _chunks(table.rows, chunk_rows):
-                handler.process(handler.dedupe([definition.parse(row) for row in chunk]))
+                handler.process(handler.dedupe([definition.parse(row, memo) for row in chunk]))
                 report.rows_done += len(chunk)
                 if progress is not None:
                     progress(report.rows_done, report.rows_total)

@@ -499,9 +499,11 @@ def _match_columns(
 def _data_rows(
     source: Iterator[tuple[int, list[_Raw]]], positions: dict[str, int], columns: dict[str, str], closer: Any
 ) -> Iterator[SheetRow]:
-    # Text already normalised in this file: (text, font) -> (value, legacy encoding or None, cleaned original).
+    from dangvu.exchange.kinds import ColumnMemo
+
+    # Text already normalised, per column: (text, font) -> (value, legacy encoding or None, cleaned original).
     # Most columns repeat a few values; `clean` and the TCVN3/VNI detection then run once per distinct text.
-    memo: dict[tuple[str, str | None], tuple[object, str | None, str]] = {}
+    memos = {key: ColumnMemo(_MEMO_LIMIT) for key in positions}
     located = list(positions.items())
     try:
         for number, raw in source:
@@ -511,13 +513,15 @@ def _data_rows(
             width = len(raw)
             for key, position in located:
                 value, number_format, font = raw[position] if position < width else _NO_FORMAT
-                if isinstance(value, str):
-                    found = memo.get((value, font))
+                if isinstance(value, str) and value.isascii() and _is_clean_ascii(value):
+                    values[key] = value  # what `_normalise` gives: nothing to clean or convert
+                elif isinstance(value, str):
+                    memo = memos[key]
+                    found = memo.get((value, font)) if memo.on else None
                     if found is None:
                         found = _normalise_text(value, font)
-                        if len(memo) >= _MEMO_LIMIT:
-                            memo.clear()
-                        memo[(value, font)] = found
+                        if memo.on:
+                            memo.put((value, font), found)
                     values[key], encoding, original = found
                     if encoding is not None:
                         conversions.append(
@@ -536,7 +540,12 @@ def _data_rows(
         closer()
 
 
-_MEMO_LIMIT = 20_000
+_MEMO_LIMIT = 5_000
+
+
+def _is_clean_ascii(value: str) -> bool:
+    """An ASCII text that `clean` leaves as it is (printable: no tab or line break; single inner spaces)."""
+    return value != "" and value[0] != " " and value[-1] != " " and "  " not in value and value.isprintable()
 
 
 def _normalise_text(value: str, font: str | None) -> tuple[object, str | None, str]:
