@@ -14,6 +14,7 @@ Both run inside the caller's transaction; nothing here commits.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,7 +43,8 @@ def _copy(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[int
             [table, pk.column, len(rows)],
         )
         ids = sorted(row[0] for row in cursor.fetchall())
-    plan = [(f.attname, f.get_default()) for f in fields]
+    defaults = {f.attname: f.get_default() for f in fields}
+    pick = operator.itemgetter(*(f.attname for f in fields))  # one C call per row instead of a loop of gets
     json_at = [i for i, f in enumerate(fields, start=1) if isinstance(f, models.JSONField)]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(c)) for c in [pk.column, *(f.column for f in fields)])
@@ -51,8 +53,7 @@ def _copy(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[int
     with raw.cursor() as cursor, cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
         write_row = copy.write_row
         for pk_value, row in zip(ids, rows, strict=True):
-            get = row.get
-            values = [pk_value, *[get(attname, default) for attname, default in plan]]
+            values = [pk_value, *pick({**defaults, **row})]
             for at in json_at:
                 if values[at] is not None:
                     values[at] = json.dumps(values[at])

@@ -223,9 +223,11 @@ def _fmt(value: Any) -> str:
     return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
 
 
-def _fingerprint(values: dict[str, Any]) -> str:
+def _fingerprint(values: dict[str, Any]) -> int:
+    """A digest of a row's values, kept per key to tell an exact repeat from a conflicting one (an int: a
+    million of them must fit in memory)."""
     text = repr(sorted((k, str(v)) for k, v in values.items()))
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=12).digest())
 
 
 class Handler:
@@ -235,7 +237,7 @@ class Handler:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.seen: dict[Any, tuple[int, str]] = {}
+        self.seen: dict[Any, tuple[int, int]] = {}
 
     def key(self, row: ParsedRow) -> Any:
         raise NotImplementedError
@@ -437,8 +439,9 @@ class MemberHandler(Handler):
         self.cccd_seen: dict[str, tuple[int, str | None]] = {}
 
     def key(self, row: ParsedRow) -> Any:
+        # The card number itself (no tuple: one key per row of a file of a million rows), else ("cccd", …).
         v = row.values
-        return ("card", v["card_number"]) if v.get("card_number") else ("cccd", v.get("citizen_id"))
+        return v["card_number"] if v.get("card_number") else ("cccd", v.get("citizen_id"))
 
     def process(self, rows: list[ParsedRow]) -> None:
         ctx = self.ctx
