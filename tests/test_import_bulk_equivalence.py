@@ -154,17 +154,18 @@ def through_services(world: World, rows: list[list[str]]) -> None:
 
 def written(since_audit: int) -> dict[str, Any]:
     """Every row about members, keyed by card number instead of ids; timestamps left out."""
-    codes = dict(Org.objects.values_list("pk", "code"))
-    cards = dict(Member.objects.values_list("pk", "card_number"))
-    members = {}
-    for values in Member.objects.values():
+    codes: dict[Any, Any] = dict(Org.objects.values_list("pk", "code"))
+    cards: dict[Any, Any] = dict(Member.objects.values_list("pk", "card_number"))
+    members: dict[Any, dict[str, Any]] = {}
+    for stored in Member.objects.values():
+        values: dict[str, Any] = dict(stored)
         card = values.pop("card_number")
         for name in ("id", "created_at", "updated_at"):
             values.pop(name)
         values["current_org_id"] = codes.get(values["current_org_id"])
         values["name_sort_key"] = bytes(values["name_sort_key"])
         members[card] = values
-    events: dict[str, list[tuple[Any, ...]]] = {}
+    events: dict[Any, list[tuple[Any, ...]]] = {}
     for e in MemberEvent.objects.order_by("member_id", "pk").values():
         events.setdefault(cards[e["member_id"]], []).append(
             (
@@ -180,12 +181,12 @@ def written(since_audit: int) -> dict[str, Any]:
                 e["deleted_at"],
             )
         )
-    memberships: dict[str, list[tuple[Any, ...]]] = {}
+    memberships: dict[Any, list[tuple[Any, ...]]] = {}
     for m in Membership.objects.order_by("member_id", "pk").values():
         memberships.setdefault(cards[m["member_id"]], []).append(
             (codes[m["org_id"]], m["status"], m["is_probationary"], m["valid_from"], m["valid_to"])
         )
-    audits: dict[str, list[tuple[Any, ...]]] = {}
+    audits: dict[Any, list[tuple[Any, ...]]] = {}
     for a in AuditRecord.objects.filter(pk__gt=since_audit, target_type="member").order_by("pk").values():
         changes = dict(a["changes"])
         changes.pop("current_org", None)  # the services write the cell's name, the import its code
@@ -221,7 +222,7 @@ def test_the_bulk_import_writes_exactly_what_the_services_write_row_by_row(
                 a.target_id: a.changes.get("current_org")
                 for a in AuditRecord.objects.filter(pk__gt=last_audit, action=Action.CREATE)
             }
-            card_of = dict(Member.objects.values_list("pk", "card_number"))
+            card_of: dict[Any, Any] = dict(Member.objects.values_list("pk", "card_number"))
             raise _Rollback
     except _Rollback:
         pass
