@@ -291,3 +291,15 @@ def test_the_rollups_are_the_sums_of_the_subtrees(rated: World) -> None:
     assert members == sum(
         TallyRollup.objects.filter(period=period, org_id=rated.province.pk, source=3).values_list("n", flat=True)
     )
+
+
+def test_a_move_is_applied_in_place_without_rebuilding_the_period(rated: World) -> None:
+    rebuild()
+    # Up a level (its cells now have roll-ups of their own), back-dated into 2025, then sideways today.
+    org_move(actor=None, org=rated.agency, new_parent=rated.province, effective_on=date(2025, 6, 1))
+    summary = sync()
+    assert summary.periods_built == [] and summary.orgs_counted > 0
+    assert_consistent()
+    org_move(actor=None, org=rated.agency, new_parent=rated.other_commune)
+    assert sync().periods_built == []
+    assert_consistent()

@@ -26,7 +26,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from dangvu.evaluations.models import MemberRating, OrgRating
@@ -89,6 +90,15 @@ def _chunks(ids: Collection[int] | None) -> Iterator[list[int] | None]:
     ordered = sorted(ids)
     for start in range(0, len(ordered), CHUNK):
         yield ordered[start : start + CHUNK]
+
+
+def subtree_q(path: str, field: str = "path") -> Q:
+    """Rows whose path lies under `path` (itself included): a range SQLite's index serves (its LIKE
+    with ESCAPE never uses one); PostgreSQL's prefix LIKE uses the varchar_pattern_ops index."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__startswith": path})
+    # Paths are digits and "/": every string starting with "/1/2/" sorts before "/1/20" ("/" < "0").
+    return Q(**{f"{field}__gte": path, f"{field}__lt": path[:-1] + "0"})
 
 
 def _held_on(day: date) -> Q:
@@ -387,10 +397,12 @@ def _apply(period: TallyPeriod, key: PeriodKey, dirty: list[Dirty], summary: Syn
         org_ids |= set(
             Membership.objects.filter(_held_on(end), member_id__in=chunk or []).values_list("org_id", flat=True)
         )
-    before = _node_states(period, org_ids | structural)
+    versions = _versions_on(end, structural) if structural else {}
+    if structural and not _apply_moves(period, structural, versions):
+        return _rebuild_period(key, summary)
+    before = _node_states(period, org_ids | structural)  # (after the moves: their new places)
     after = dict(before)
     if structural:
-        versions = _versions_on(end, structural)
         with_children = set(
             TallyNode.objects.filter(period=period, parent_id__in=list(structural)).values_list("parent_id", flat=True)
         )
@@ -438,6 +450,74 @@ def _apply(period: TallyPeriod, key: PeriodKey, dirty: list[Dirty], summary: Syn
     _add_to_rollups(period, delta)
     _write_nodes(period, before, after, structural)
     return len(org_ids)
+
+
+def _apply_moves(
+    period: TallyPeriod, structural: Collection[int], versions: Mapping[int, tuple[int | None, str, str, str, str]]
+) -> bool:
+    """Put each organisation whose parent of that day changed, with its subtree, in its new place: the
+    subtree's counts leave the roll-ups above its old place and join those above the new one; the paths
+    below it are rewritten; the roll-ups inside it are counted again if its depth changed. False when the
+    moves cannot be applied one by one (one inside another's subtree, a parent that did not exist that
+    day): the caller rebuilds the period."""
+    nodes = _node_states(period, structural)
+    moved = [pk for pk in structural if pk in nodes and pk in versions and nodes[pk].parent_id != versions[pk][0]]
+    if not moved:
+        return True
+    tops = [nodes[pk] for pk in moved]
+    if any(a is not b and b.path.startswith(a.path) for a in tops for b in tops):
+        return False
+    for node in tops:
+        parent_id = versions[node.org_id][0]
+        parent = _node_states(period, [parent_id]).get(parent_id) if parent_id is not None else None
+        if parent_id is not None and (parent is None or parent.path.startswith(node.path)):
+            return False
+        old_path, new_path = node.path, f"{parent.path if parent else '/'}{node.org_id}/"
+        shift = new_path.count("/") - old_path.count("/")
+        sub = dict(TallyNode.objects.filter(subtree_q(old_path), period=period).values_list("org_id", "path"))
+        own: dict[int, Counts] = defaultdict(dict)
+        for chunk in _chunks(sub):
+            for row in Tally.objects.filter(period=period, org_id__in=chunk or []).values_list(
+                "org_id", *KEY_FIELDS, "n", "exemplary"
+            ):
+                own[row[0]][tuple(row[1:7])] = [row[7], row[8]]
+        total: Counts = {}
+        for counts in own.values():
+            for k, (n, exemplary) in counts.items():
+                into = total.setdefault(k, [0, 0])
+                into[0] += n
+                into[1] += exemplary
+        delta: dict[int, Counts] = defaultdict(dict)
+        for path, sign in ((old_path, -1), (new_path, 1)):
+            for target in rollup_ids(path):
+                if target == node.org_id:
+                    continue
+                for k, (n, exemplary) in total.items():
+                    into = delta[target].setdefault(k, [0, 0])
+                    into[0] += sign * n
+                    into[1] += sign * exemplary
+        _add_to_rollups(period, delta)
+        for chunk in _chunks(sub):
+            TallyNode.objects.filter(period=period, org_id__in=chunk or []).update(
+                path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=CharField()),
+                depth=F("depth") + shift,
+            )
+        TallyNode.objects.filter(period=period, org_id=node.org_id).update(parent_id=parent_id)
+        if shift:
+            for chunk in _chunks(sub):
+                TallyRollup.objects.filter(period=period, org_id__in=chunk or []).delete()
+            paths = {pk: new_path + path[len(old_path) :] for pk, path in sub.items()}
+            inside: dict[int, Counts] = defaultdict(dict)
+            for pk, counts in own.items():
+                for target in rollup_ids(paths[pk]):
+                    if target not in sub:
+                        continue
+                    for k, (n, exemplary) in counts.items():
+                        into = inside[target].setdefault(k, [0, 0])
+                        into[0] += n
+                        into[1] += exemplary
+            _insert(TallyRollup, ROW_FIELDS, _count_rows(period.pk, inside))
+    return True
 
 
 def _rebuild_period(key: PeriodKey, summary: SyncSummary) -> int:

@@ -16,14 +16,13 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q
 
 from dangvu.evaluations.periods import PeriodKey
 from dangvu.orgs.history import OrgState
 from dangvu.orgs.kinds import GRASSROOTS_KINDS
 from dangvu.orgs.models import Org
-from dangvu.tallies.build import KEY_FIELDS, ROLLUP_DEPTH, sync
+from dangvu.tallies.build import KEY_FIELDS, ROLLUP_DEPTH, subtree_q, sync
 from dangvu.tallies.models import MEMBER_RATINGS, MEMBERS, ORG_RATINGS, ORGS, Tally, TallyNode, TallyPeriod, TallyRollup
 
 SELF = 0  # the bucket of rows that lie in the organisation itself (as `reports.report.SELF`)
@@ -41,15 +40,6 @@ class TallyRows:
 
 def _state(n: TallyNode) -> OrgState:
     return OrgState(n.org_id, n.parent_id, n.code, n.name, n.kind, n.sector, n.path, n.depth)
-
-
-def subtree_q(path: str, field: str = "path") -> Q:
-    """Rows whose path lies under `path` (itself included): a range SQLite's index serves (its LIKE
-    with ESCAPE never uses one); PostgreSQL's prefix LIKE uses the varchar_pattern_ops index."""
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__startswith": path})
-    # Paths are digits and "/": every string starting with "/1/2/" sorts before "/1/20" ("/" < "0").
-    return Q(**{f"{field}__gte": path, f"{field}__lt": path[:-1] + "0"})
 
 
 def kept_period(key: PeriodKey) -> TallyPeriod | None:
