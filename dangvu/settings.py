@@ -117,6 +117,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Startup options of every PostgreSQL connection. By default JIT compilation is off: the app's
+    # queries are short, and on grouped subtree counts PostgreSQL's cost estimate triggers JIT, whose
+    # compile time (hundreds of ms to seconds on large CASE expressions) exceeds the query itself.
+    # Empty = the server's own settings (e.g. behind PgBouncer, which refuses startup options: there,
+    # `ALTER ROLE … SET jit = off` does the same).
+    pg_options = os.environ.get("DANGVU_DB_PG_OPTIONS", "-c jit=off").strip()
+    if pg_options:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = pg_options
 # Behind PgBouncer in transaction mode server-side cursors do not survive between statements.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = os.environ.get("DANGVU_DB_NO_SERVER_CURSORS", "0") == "1"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

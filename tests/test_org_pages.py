@@ -5,6 +5,7 @@ Personas and the fixed tree are described in tests/factories.py.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -276,6 +277,50 @@ def test_the_node_page_lists_children_with_their_subtree_counts(world: World, cl
         ("X01-01", 2, 4, 0),
         ("X01-02", 0, 1, 1),
     ]
+
+
+def test_children_counts_of_a_page_of_siblings_equal_each_childs_own_subtree_counts(world: World) -> None:
+    # The children's counts come from one grouped query over the parent's subtree (the child read from
+    # the path); the oracle is each child's own subtree counted alone. More siblings than FEW_NODES
+    # take that path; a page of one takes the other.
+    for i in range(3):
+        commune = make_org(f"X0{i + 3}", f"Đảng bộ xã Số {i + 3}", OrgKind.UPPER, world.province)
+        cell = make_org(f"X0{i + 3}-01", f"Chi bộ ấp {i}", OrgKind.GRASSROOTS_CELL, commune)
+        for j in range(i + 1):
+            make_member(cell, f"Trần Văn Ấp {i} {j}")
+        make_member(make_org(f"X01-1{i}", f"Chi bộ ấp Mới {i}", OrgKind.GRASSROOTS_CELL, world.commune), f"Vũ Thị {i}")
+    gone = make_org("X09", "Đảng bộ xã Cũ", OrgKind.UPPER, world.province)
+    make_org("X09-01", "Chi bộ ấp Cũ", OrgKind.GRASSROOTS_CELL, gone)
+    org_dissolve(actor=None, org=Org.objects.get(code="X09-01"), effective_on=date(2025, 9, 30))
+    org_dissolve(actor=None, org=gone, effective_on=date(2025, 9, 30))
+
+    checked = 0
+    for parent, include_dissolved, per_page in itertools.product(
+        (world.province, world.commune, world.agency), (False, True), (1, 10)
+    ):
+        first = queries.children_with_counts(parent, include_dissolved=include_dissolved, per_page=per_page)
+        for number in range(1, first.pages + 1):
+            page = queries.children_with_counts(
+                parent, include_dissolved=include_dissolved, page=number, per_page=per_page
+            )
+            for node in page.nodes:
+                alone = queries.subtree_counts(node.org)
+                on_roll = {status: n for status, n in alone.members.items() if status in queries.ON_ROLL_ORDER}
+                assert node.counts.orgs == alone.orgs
+                assert node.counts.members == on_roll
+                assert (node.counts.probationary, node.counts.full) == (alone.probationary, alone.full)
+                below = Org.objects.subtree(node.org).exclude(pk=node.org.pk)
+                assert node.has_children == (below.active() if not include_dissolved else below).exists()
+                checked += 1
+    assert checked > 10 and len(queries.children_with_counts(world.commune).nodes) > queries.FEW_NODES
+    # The tree page's root line and children, from one roll-up, equal the separate counts.
+    for root, include_dissolved in itertools.product((world.province, world.commune), (False, True)):
+        line, page = queries.tree_with_counts(root, include_dissolved=include_dissolved)
+        alone = queries.nodes_with_counts([root], include_dissolved=include_dissolved)[0]
+        assert (line.counts, line.has_children) == (alone.counts, alone.has_children)
+        assert page == queries.children_with_counts(root, include_dissolved=include_dissolved)
+    codes = [n.org.code for n in queries.children_with_counts(world.province, include_dissolved=True).nodes]
+    assert "X09" in codes and "X09" not in [n.org.code for n in queries.children_with_counts(world.province).nodes]
 
 
 def test_the_node_page_links_the_member_list_and_for_admins_the_audit_trail(world: World, client_for) -> None:
@@ -557,11 +602,11 @@ def _grow(world: World) -> None:
 
 def test_the_tree_page_takes_a_fixed_number_of_queries(world: World, client_for, django_assert_num_queries) -> None:
     client = client_for("commune_staff")
-    # root line: sub-organisations + members; children: list + sub-organisations + members
-    with django_assert_num_queries(AUTH_QUERIES + 5):
+    # the children; the sub-organisations and the members of the root's subtree, grouped by child
+    with django_assert_num_queries(AUTH_QUERIES + 3):
         assert client.get(reverse("orgs:tree")).status_code == 200
     _grow(world)
-    with django_assert_num_queries(AUTH_QUERIES + 5):
+    with django_assert_num_queries(AUTH_QUERIES + 3):
         assert client.get(reverse("orgs:tree")).status_code == 200
 
 

@@ -107,8 +107,7 @@ def tree(request: HttpRequest) -> HttpResponse:
         root_list = [user.scope] if user.scope is not None else []
     if len(root_list) == 1:
         root = root_list[0]
-        context["root"] = queries.nodes_with_counts([root], include_dissolved=include_dissolved)[0]
-        context["page"] = queries.children_with_counts(root, include_dissolved=include_dissolved)
+        context["root"], context["page"] = queries.tree_with_counts(root, include_dissolved=include_dissolved)
     else:
         context["roots"] = queries.nodes_with_counts(root_list, include_dissolved=include_dissolved)
     return render(request, "orgs/tree.html", context)
