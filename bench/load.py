@@ -153,6 +153,12 @@ def server_times(access_log: Path) -> dict[str, list[float]]:
     return by_kind
 
 
+def load_plan_weights() -> dict[str, int]:
+    import load_plan  # no Django needed for the weights
+
+    return load_plan.WEIGHTS
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50, help="concurrent sessions (default 50)")
@@ -160,6 +166,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (>1: gthread; default 1)")
     parser.add_argument("--think", default="1,3", help="think time between a session's pages, MIN,MAX s")
+    parser.add_argument("--mix", default="", help="page weights, e.g. report=0,tree=20 (default: load_plan.WEIGHTS)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", help="directory for the plan, locust CSVs and logs (default: a temp dir)")
@@ -168,6 +175,13 @@ def main() -> int:
     if len(think) != 2 or not 0 <= think[0] <= think[1]:
         parser.error("--think MIN,MAX")
 
+    weights = dict(load_plan_weights())
+    for item in filter(None, args.mix.split(",")):
+        kind, _, weight = item.partition("=")
+        if kind not in weights or not weight.isdigit():
+            parser.error(f"--mix: {item}")
+        weights[kind] = int(weight)
+    weights = {kind: weight for kind, weight in weights.items() if weight}
     ensure_locust()
     setup_django()
     import load_plan
@@ -218,9 +232,7 @@ def main() -> int:
             flush=True,
         )
         plan_file = work / "plan.json"
-        plan_file.write_text(
-            json.dumps({"sessions": planned, "weights": load_plan.WEIGHTS, "think": think, "seed": args.seed})
-        )
+        plan_file.write_text(json.dumps({"sessions": planned, "weights": weights, "think": think, "seed": args.seed}))
         access_log.write_text("")  # the logins are not part of the measurement
         prefix = work / "locust"
         locust_cmd = [
@@ -231,8 +243,7 @@ def main() -> int:
             "--loglevel", "WARNING", "--exit-code-on-error", "0",
         ]  # fmt: skip
         print(
-            f"load: {args.users} sessions for {args.run_time} s, think {think[0]:g}–{think[1]:g} s, "
-            f"mix {load_plan.WEIGHTS}",
+            f"load: {args.users} sessions for {args.run_time} s, think {think[0]:g}–{think[1]:g} s, mix {weights}",
             flush=True,
         )
         busy0, total0 = _machine_cpu()
