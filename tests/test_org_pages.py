@@ -316,8 +316,8 @@ def test_children_counts_of_a_page_of_siblings_equal_each_childs_own_subtree_cou
     # The tree page's root line and children, from one roll-up, equal the separate counts.
     for root, include_dissolved in itertools.product((world.province, world.commune), (False, True)):
         line, page = queries.tree_with_counts(root, include_dissolved=include_dissolved)
-        alone = queries.nodes_with_counts([root], include_dissolved=include_dissolved)[0]
-        assert (line.counts, line.has_children) == (alone.counts, alone.has_children)
+        separate = queries.nodes_with_counts([root], include_dissolved=include_dissolved)[0]
+        assert (line.counts, line.has_children) == (separate.counts, separate.has_children)
         assert page == queries.children_with_counts(root, include_dissolved=include_dissolved)
     codes = [n.org.code for n in queries.children_with_counts(world.province, include_dissolved=True).nodes]
     assert "X09" in codes and "X09" not in [n.org.code for n in queries.children_with_counts(world.province).nodes]
