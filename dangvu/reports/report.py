@@ -316,10 +316,11 @@ def _closed_in(org: Org, after: date | None = None) -> QuerySet[OrgVersion]:
 
 
 def _moved_since(org: Org, day: date) -> QuerySet[Membership]:
-    """Memberships of `day` in another cell than today's, in the subtree then or now."""
+    """Memberships of `day` in another cell than today's, in the subtree then or now. Only those that ended
+    since can be (a membership still open is the member's current cell): the index on `valid_to` finds
+    them, so a subtree where nobody moved answers without reading its members."""
     return (
-        Membership.objects.filter(valid_from__lte=day, status__in=ON_ROLL)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        Membership.objects.filter(valid_from__lte=day, status__in=ON_ROLL, valid_to__gt=day)
         .exclude(org_id=F("member__current_org_id"))
         .filter(Q(org__path__startswith=org.path) | Q(member__current_org__path__startswith=org.path))
     )
