@@ -325,7 +325,7 @@ def predecessors(org: Org, *, depth: int = 5) -> list[Predecessor]:
 
 
 def _direct_predecessors(org: Org) -> list[Predecessor]:
-    inside = set(Org.objects.filter(path__startswith=org.path).values_list("pk", flat=True))
+    inside = set(Org.objects.subtree(org).values_list("pk", flat=True))
     sources: set[tuple[int, date]] = set()  # (organisation the content was in, day it moved)
     versions: dict[int, list[tuple[date, int | None]]] = {}
     for org_id, valid_from, parent_id in (

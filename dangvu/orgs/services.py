@@ -18,6 +18,7 @@ from dangvu.audit.services import audit_record, diff, snapshot
 from dangvu.lib.text import clean, fold
 from dangvu.orgs.kinds import CELL_KINDS, children_kind_error, shape_error
 from dangvu.orgs.models import Org, OrgVersion
+from dangvu.orgs.paths import in_subtree
 
 AUDITED_FIELDS = ("code", "name", "kind", "sector", "parent", "founded_on", "dissolved_on")
 
@@ -209,7 +210,7 @@ def org_move(
     old_prefix, new_prefix = org.path, f"{new_parent.path}{org.pk}/"
     depth_shift = new_parent.depth + 1 - org.depth
     # One UPDATE rewrites the path of the whole subtree: new prefix + the part below the moved node.
-    Org.objects.filter(path__startswith=old_prefix).update(
+    Org.objects.filter(in_subtree("path", old_prefix)).update(
         path=Concat(Value(new_prefix), Substr(F("path"), len(old_prefix) + 1)),
         depth=F("depth") + depth_shift,
     )
@@ -266,7 +267,7 @@ def org_undo_change(*, actor: User | None, org: Org, version: OrgVersion, reason
         old_prefix = org.path
         new_prefix = f"{parent.path if parent else '/'}{org.pk}/"
         depth_shift = (parent.depth + 1 if parent else 0) - org.depth
-        Org.objects.filter(path__startswith=old_prefix).update(
+        Org.objects.filter(in_subtree("path", old_prefix)).update(
             path=Concat(Value(new_prefix), Substr(F("path"), len(old_prefix) + 1)),
             depth=F("depth") + depth_shift,
         )
