@@ -52,7 +52,8 @@ def main() -> None:
     province = provinces[0]
     members = Member.objects.filter(status=Status.ACTIVE, current_org__path__startswith=province.path)
     print(
-        f"{connection.vendor} {connection.settings_dict['NAME']}: {Member.objects.count():,} members, period {key.label()}"
+        f"{connection.vendor} {connection.settings_dict['NAME']}: {Member.objects.count():,} members, "
+        f"period {key.label()}"
     )
 
     def in_rollback(change: Callable[[], Any]) -> tuple[float, float, float]:
