@@ -39,6 +39,7 @@ from dangvu.members.models import Membership
 from dangvu.orgs.history import OrgState, tree_as_of
 from dangvu.orgs.kinds import CELL_KINDS, GRASSROOTS_KINDS, OrgKind
 from dangvu.orgs.models import OrgVersion
+from dangvu.orgs.paths import in_subtree
 from dangvu.tallies.models import (
     MEMBER_RATINGS,
     MEMBERS,
@@ -90,15 +91,6 @@ def _chunks(ids: Collection[int] | None) -> Iterator[list[int] | None]:
     ordered = sorted(ids)
     for start in range(0, len(ordered), CHUNK):
         yield ordered[start : start + CHUNK]
-
-
-def subtree_q(path: str, field: str = "path") -> Q:
-    """Rows whose path lies under `path` (itself included): a range SQLite's index serves (its LIKE
-    with ESCAPE never uses one); PostgreSQL's prefix LIKE uses the varchar_pattern_ops index."""
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__startswith": path})
-    # Paths are digits and "/": every string starting with "/1/2/" sorts before "/1/20" ("/" < "0").
-    return Q(**{f"{field}__gte": path, f"{field}__lt": path[:-1] + "0"})
 
 
 def _held_on(day: date) -> Q:
@@ -474,7 +466,7 @@ def _apply_moves(
             return False
         old_path, new_path = node.path, f"{parent.path if parent else '/'}{node.org_id}/"
         shift = new_path.count("/") - old_path.count("/")
-        sub = dict(TallyNode.objects.filter(subtree_q(old_path), period=period).values_list("org_id", "path"))
+        sub = dict(TallyNode.objects.filter(in_subtree("path", old_path), period=period).values_list("org_id", "path"))
         own: dict[int, Counts] = defaultdict(dict)
         for chunk in _chunks(sub):
             for row in Tally.objects.filter(period=period, org_id__in=chunk or []).values_list(

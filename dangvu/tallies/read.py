@@ -22,7 +22,8 @@ from dangvu.evaluations.periods import PeriodKey
 from dangvu.orgs.history import OrgState
 from dangvu.orgs.kinds import GRASSROOTS_KINDS
 from dangvu.orgs.models import Org
-from dangvu.tallies.build import KEY_FIELDS, ROLLUP_DEPTH, subtree_q, sync
+from dangvu.orgs.paths import in_subtree
+from dangvu.tallies.build import KEY_FIELDS, ROLLUP_DEPTH, sync
 from dangvu.tallies.models import MEMBER_RATINGS, MEMBERS, ORG_RATINGS, ORGS, Tally, TallyNode, TallyPeriod, TallyRollup
 
 SELF = 0  # the bucket of rows that lie in the organisation itself (as `reports.report.SELF`)
@@ -79,7 +80,9 @@ def report_rows(org: Org, key: PeriodKey) -> TallyRows | None:
         # Every organisation of the subtree that day, put under its child, and their own counts.
         bucket: dict[int, int] = {}
         depth = then.depth + 1
-        for org_id, path in TallyNode.objects.filter(subtree_q(then.path), period=period).values_list("org_id", "path"):
+        for org_id, path in TallyNode.objects.filter(in_subtree("path", then.path), period=period).values_list(
+            "org_id", "path"
+        ):
             parts = path.strip("/").split("/")
             bucket[org_id] = int(parts[depth]) if len(parts) > depth else SELF
         rows = [(bucket[row[0]], *row[1:]) for row in _rows_for(Tally, period, bucket)]
@@ -124,7 +127,7 @@ def years_rated(roots: Iterable[int], quarter: int) -> dict[int, dict[str, dict[
             if top.depth <= ROLLUP_DEPTH:
                 pairs.add((period_id, top.org_id))
             else:
-                deep.append(Q(period_id=period_id) & subtree_q(top.path))
+                deep.append(Q(period_id=period_id) & in_subtree("path", top.path))
     sources = [ORG_RATINGS, MEMBER_RATINGS]
     rows: list[tuple[int, int, str, str, int]] = []
     if pairs:
