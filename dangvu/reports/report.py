@@ -74,6 +74,7 @@ from dangvu.orgs.history import (
 )
 from dangvu.orgs.kinds import CELL_KINDS, GRASSROOTS_KINDS, OrgKind, Sector
 from dangvu.orgs.models import Org, OrgVersion
+from dangvu.orgs.paths import in_subtree
 from dangvu.tallies.read import report_rows, years_rated
 
 Block = dict[str, Any]
@@ -83,6 +84,7 @@ BLOCKS = (GRASSROOTS, CELLS, MEMBERS)
 # The organisation kinds each organisation block counts.
 BLOCK_KINDS: dict[str, frozenset[str]] = {GRASSROOTS: GRASSROOTS_KINDS, CELLS: frozenset({OrgKind.CELL})}
 REASONS = tuple(r.value for r in (*EXCLUDED, NotRatedReason.NOT_YET))
+NOT_YET = NotRatedReason.NOT_YET.value
 ROUNDING = "Tỷ lệ (%) tính trên số được đánh giá, xếp loại; làm tròn một chữ số thập phân (từ 5 trở lên làm tròn lên)."
 SELF = 0  # bucket of rows that lie in the organisation itself, not under a child
 # How the years comparison counts a past year: the organisations inside the subtree at the end of that year
@@ -305,25 +307,28 @@ def _child_under(state: OrgState, root: int) -> int:
     return chain[at + 1] if at + 1 < len(chain) else SELF
 
 
-def _closed_in(org: Org, after: date | None = None) -> QuerySet[OrgVersion]:
-    """Closed versions of organisations of the subtree or of ones that were under it (left it since)."""
+def _closed_in(org: Org, after: date | None = None) -> list[QuerySet[OrgVersion]]:
+    """Closed versions of organisations of the subtree, and of ones that were under it (left it since): two
+    queries, each of which can use the index on `valid_to` and the subtree condition."""
     versions = (
         OrgVersion.objects.filter(valid_to__isnull=False)
         if after is None
         else OrgVersion.objects.filter(valid_to__gt=after)
     )
-    return versions.filter(Q(org__path__startswith=org.path) | Q(parent__path__startswith=org.path))
+    return [versions.filter(in_subtree("org__path", org.path)), versions.filter(in_subtree("parent__path", org.path))]
 
 
-def _moved_since(org: Org, day: date) -> QuerySet[Membership]:
-    """Memberships of `day` in another cell than today's, in the subtree then or now. Only those that ended
-    since can be (a membership still open is the member's current cell): the index on `valid_to` finds
-    them, so a subtree where nobody moved answers without reading its members."""
-    return (
-        Membership.objects.filter(valid_from__lte=day, status__in=ON_ROLL, valid_to__gt=day)
-        .exclude(org_id=F("member__current_org_id"))
-        .filter(Q(org__path__startswith=org.path) | Q(member__current_org__path__startswith=org.path))
+def _moved_since(org: Org, day: date) -> list[QuerySet[Membership]]:
+    """Memberships of `day` in another cell than today's, in the subtree then, or of members in it now. Only
+    those that ended since can be (a membership still open is the member's current cell): the index on
+    `valid_to` finds them, so a subtree where nobody moved answers without reading its members."""
+    moved = Membership.objects.filter(valid_from__lte=day, status__in=ON_ROLL, valid_to__gt=day).exclude(
+        org_id=F("member__current_org_id")
     )
+    return [
+        moved.filter(in_subtree("org__path", org.path)),
+        moved.filter(in_subtree("member__current_org__path", org.path)),
+    ]
 
 
 def history_probe(org: Org, day: date) -> tuple[bool, bool]:
@@ -332,18 +337,15 @@ def history_probe(org: Org, day: date) -> tuple[bool, bool]:
     an organisation of the subtree (or one that left it) changed name, kind, sector or parent or was
     dissolved after `day`, or a member on a roll of the subtree on `day` (or in it today) was then in
     another cell than today's."""
-    ever = Exists(_closed_in(org))
+    ever = [Exists(q) for q in _closed_in(org)]
     if day >= timezone.localdate():
-        found = Org.objects.filter(pk=org.pk).values_list(ever).first()
-        return False, bool(found and found[0])
-    row = (
-        Org.objects.filter(pk=org.pk)
-        .values_list(Exists(_closed_in(org, day)), Exists(_moved_since(org, day)), ever)
-        .first()
-    )
+        found = Org.objects.filter(pk=org.pk).values_list(*ever).first()
+        return False, bool(found and any(found))
+    since = [Exists(q) for q in (*_closed_in(org, day), *_moved_since(org, day))]
+    row = Org.objects.filter(pk=org.pk).values_list(*since, *ever).first()
     if row is None:
         return False, False
-    return bool(row[0] or row[1]), bool(row[2])
+    return any(row[: len(since)]), any(row[len(since) :])
 
 
 def history_changed(org: Org, day: date) -> bool:
@@ -403,12 +405,18 @@ def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS, on_tre
             blocks = sectors[sector] = new_blocks()
         return blocks
 
-    def add_level(block: Block, level: str, n: int, where: tuple[int, str]) -> None:
+    known = {
+        MEMBERS: {lv.code for lv in member_levels},
+        GRASSROOTS: {lv.code for lv in org_levels},
+        CELLS: {lv.code for lv in org_levels},
+    }
+
+    def add_level(block: Block, level: str, n: int, where: tuple[int, str] | None) -> None:
+        """`where`: the child and block a level the regime does not know is reported for (None: a sector)."""
         block["rated"] += n
-        if level not in block["levels"]:
-            block["levels"][level] = 0
+        block["levels"][level] = block["levels"].get(level, 0) + n
+        if where is not None and level not in known[where[1]]:
             unknown[(*where, level)] = unknown.get((*where, level), 0) + n
-        block["levels"][level] += n
 
     period = {"year": key.year, "quarter": key.quarter}
     if tallied is not None:
@@ -419,22 +427,35 @@ def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS, on_tre
         rows_of = _today_rows(org, key, regime, children)
 
     # 1. Organisations of the period, by child, kind, sector and whether they have a decided rating.
+    # Each row adds to its child's blocks and to its sector's; a row of the kept counts may carry only one of
+    # the two (None: the children's sums come without sectors, the sectors from the organisation's own sum).
+    def targets(row: Mapping[str, Any], *, other: bool = False) -> list[tuple[dict[str, Block], bool]]:
+        found: list[tuple[dict[str, Block], bool]] = []
+        if row["node"] is not None:
+            found.append((rows[row["node"]], True))
+        if row["sector"] is not None:
+            found.append((sector_blocks(row["sector"] or (Sector.OTHER if other else "")), False))
+        return found
+
+    # 1. Organisations of the period, by child, kind, sector and whether they have a decided rating.
     for row in rows_of.orgs:
         name = _block_of_kind(row["kind"])
         assert name is not None
-        for blocks in (rows[row["node"]], sector_blocks(row["sector"])):
+        for blocks, _ in targets(row):
             blocks[name]["total"] += row["n"]
             if not row["has_rating"]:
-                blocks[name]["not_rated"][NotRatedReason.NOT_YET.value] += row["n"]
-        kinds = by_kind[row["node"]]
-        kinds[row["kind"]] = kinds.get(row["kind"], 0) + row["n"]
+                blocks[name]["not_rated"][NOT_YET] += row["n"]
+        if row["node"] is not None:
+            kinds = by_kind[row["node"]]
+            kinds[row["kind"]] = kinds.get(row["kind"], 0) + row["n"]
 
     # 2. Organisation ratings by child, kind, sector, level.
     for rating_row in rows_of.org_ratings:
         name = _block_of_kind(rating_row["kind"])
         assert name is not None
-        for blocks in (rows[rating_row["node"]], sector_blocks(rating_row["sector"])):
-            add_level(blocks[name], rating_row["level"], rating_row["n"], (rating_row["node"], name))
+        for blocks, by_node in targets(rating_row):
+            where = (rating_row["node"], name) if by_node else None
+            add_level(blocks[name], rating_row["level"], rating_row["n"], where)
             blocks[name]["exemplary"] += rating_row["exemplary"]
 
     # 3. The organisation's and its children's own ratings (level, "đơn vị nổi trội").
@@ -447,17 +468,17 @@ def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS, on_tre
 
     # 4. Members of the period, by child, sector of their cell, rated or not, reason not to be rated.
     for member_row in rows_of.members:
-        for blocks in (rows[member_row["node"]], sector_blocks(member_row["sector"] or Sector.OTHER)):
+        for blocks, _ in targets(member_row, other=True):
             block = blocks[MEMBERS]
             block["total"] += member_row["n"]
             if not member_row["has_rating"]:
-                reason = member_row["reason"] or NotRatedReason.NOT_YET.value
-                block["not_rated"][reason] += member_row["n"]
+                block["not_rated"][member_row["reason"] or NOT_YET] += member_row["n"]
 
     # 5. Member ratings by the cell they were rated in.
     for mrating_row in rows_of.member_ratings:
-        for blocks in (rows[mrating_row["node"]], sector_blocks(mrating_row["sector"])):
-            add_level(blocks[MEMBERS], mrating_row["level"], mrating_row["n"], (mrating_row["node"], MEMBERS))
+        for blocks, by_node in targets(mrating_row):
+            where = (mrating_row["node"], MEMBERS) if by_node else None
+            add_level(blocks[MEMBERS], mrating_row["level"], mrating_row["n"], where)
             blocks[MEMBERS]["exemplary"] += mrating_row["exemplary"]
 
     # The organisation's figures are the sum over its children and itself.
@@ -636,7 +657,7 @@ def years_comparison(
     else:
         roots = [org.pk]
         if tree_changed is None:
-            tree_changed = _closed_in(org).exists()
+            tree_changed = any(q.exists() for q in _closed_in(org))
         if not tree_changed:
             return _years_entries(found, quarter)
     today = timezone.localdate()

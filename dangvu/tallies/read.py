@@ -16,7 +16,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from dangvu.evaluations.periods import PeriodKey
 from dangvu.orgs.history import OrgState
@@ -70,12 +70,21 @@ def report_rows(org: Org, key: PeriodKey) -> TallyRows | None:
         return None
     then = _state(node)
     children = [_state(n) for n in TallyNode.objects.filter(period=period, parent_id=org.pk)]
+    rows: list[tuple[Any, ...]]
     if then.depth < ROLLUP_DEPTH:
-        # The children's roll-ups and the organisation's own counts.
-        found = _rows_for(TallyRollup, period, {c.org_id: c.org_id for c in children}) + _rows_for(
-            Tally, period, {org.pk: SELF}
+        # The children's roll-ups summed over the sectors (a few dozen rows each), the organisation's own
+        # counts (for itself), and its own roll-up by sector (for the sectors): a sector of None or a node
+        # of None tells the report the row counts for one of the two only.
+        by_child = (
+            TallyRollup.objects.filter(period=period, org_id__in=[c.org_id for c in children])
+            .values_list("org_id", "source", "kind", "level", "has_rating", "reason")
+            .annotate(Sum("n"), Sum("exemplary"))
+            .order_by()
         )
-        rows = [(SELF if row[0] == org.pk else row[0], *row[1:]) for row in found]
+        rows = [(o, source, kind, None, *rest) for o, source, kind, *rest in by_child]
+        for model in (Tally, TallyRollup):
+            own = model.objects.filter(period=period, org_id=org.pk).values_list(*KEY_FIELDS, "n", "exemplary")
+            rows += [(SELF, *row[:2], None, *row[3:]) if model is Tally else (None, *row) for row in own]
     else:
         # Every organisation of the subtree that day, put under its child, and their own counts.
         bucket: dict[int, int] = {}
