@@ -66,6 +66,8 @@ def ensure_accounts(n: int, seed: int = 2026) -> list[Session]:
     for role, kind in _roles(n):
         if kind not in by_kind:
             codes = list(Org.objects.active().filter(kind=kind).order_by("code").values_list("code", "kind")[:20000])
+            if not codes:
+                raise SystemExit(f"no active organisation of kind {kind!r} in this database: load a dataset first")
             rng.shuffle(codes)
             by_kind[kind] = codes
         counters[kind] = counters.get(kind, 0) + 1
