@@ -254,12 +254,17 @@ def main() -> int:
             generator = subprocess.Popen(
                 locust_cmd, env={**env, "DANGVU_LOAD_PLAN": str(plan_file)}, stdout=out, stderr=subprocess.STDOUT
             )
-            try:
-                generator.wait(timeout=args.run_time + 120)
-            except subprocess.TimeoutExpired:
-                generator.kill()
-                generator.wait()
-                print("locust did not stop in time: killed", file=sys.stderr)
+            database_cpu = DatabaseCpu()
+            deadline = time.monotonic() + args.run_time + 120
+            while generator.poll() is None:
+                if time.monotonic() > deadline:
+                    generator.kill()
+                    print("locust did not stop in time: killed", file=sys.stderr)
+                    break
+                database_cpu.sample()
+                time.sleep(1)
+            generator.wait()
+            database_cpu.sample()
         children1 = os.times()  # the generator is the only child waited for in between
         generator_cpu = (children1.children_user + children1.children_system) - (
             children0.children_user + children0.children_system
@@ -276,14 +281,45 @@ def main() -> int:
             server.wait()
 
     busy = (busy1 - busy0) / max(1, total1 - total0)
-    return report(prefix, access_log, server_cpu, generator_cpu, busy, (load0, load1), work)
+    return report(prefix, access_log, (server_cpu, database_cpu.seconds(), generator_cpu), busy, (load0, load1), work)
+
+
+class DatabaseCpu:
+    """CPU seconds of the PostgreSQL backends serving this database during the load, from /proc: sampled
+    every second (a backend replaced when its connection reaches CONN_MAX_AGE loses at most a second),
+    less what each had used when first seen. None on SQLite or when /proc does not show them."""
+
+    def __init__(self) -> None:
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.enabled = True
+
+    def sample(self) -> None:
+        from django.db import connection
+
+        if not self.enabled or connection.vendor != "postgresql":
+            self.enabled = False
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            pids = [pid for (pid,) in cursor.fetchall()]
+        for pid in pids:
+            used = _proc_cpu(pid)
+            self.first.setdefault(pid, used)
+            self.last[pid] = max(self.last.get(pid, 0.0), used)
+
+    def seconds(self) -> float | None:
+        if not self.enabled or not self.last:
+            return None
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
 
 
 def report(
     prefix: Path,
     access_log: Path,
-    server_cpu: float,
-    generator_cpu: float,
+    cpu: tuple[float, float | None, float],
     machine_busy: float,
     loads: tuple[float, float],
     work: Path,
@@ -326,10 +362,19 @@ def report(
     verdict = "ok" if overall_p95 <= TARGET_P95_MS else "MISS"
     print()
     print(f"overall p95 {overall_p95:.0f} ms (target ≤ {TARGET_P95_MS:.0f} ms: {verdict}); errors {errors}")
+    server_cpu, database_cpu, generator_cpu = cpu
+    requests = sum(int(row["Request Count"]) for row in rows if row["Name"] != "Aggregated")
+    database = f", PostgreSQL backends {database_cpu:.1f} s" if database_cpu is not None else ""
     print(
-        f"CPU during the load: gunicorn {server_cpu:.1f} s, locust {generator_cpu:.1f} s, whole machine "
+        f"CPU during the load: gunicorn {server_cpu:.1f} s{database}, locust {generator_cpu:.1f} s; whole machine "
         f"{machine_busy * 100:.0f}% busy of {os.cpu_count()} cores; load average {loads[0]:.1f} → {loads[1]:.1f}"
     )
+    if requests and database_cpu is not None:
+        per_request = (server_cpu + database_cpu) / requests
+        print(
+            f"server CPU per request (gunicorn + PostgreSQL): {per_request * 1000:.0f} ms, i.e. at most "
+            f"{(os.cpu_count() or 1) / per_request:.0f} requests/s on {os.cpu_count()} idle cores"
+        )
     print(f"files: {work}")
     return 1 if errors else 0
 
