@@ -16,7 +16,8 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db import connection
+from django.db.models import Q, QuerySet, Sum
 
 from dangvu.evaluations.periods import PeriodKey
 from dangvu.orgs.history import OrgState
@@ -43,6 +44,14 @@ def _state(n: TallyNode) -> OrgState:
     return OrgState(n.org_id, n.parent_id, n.code, n.name, n.kind, n.sector, n.path, n.depth)
 
 
+def _fetch(rows: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """A values_list queryset's rows straight from the cursor (thousands of rows: no per-row converters)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def kept_period(key: PeriodKey) -> TallyPeriod | None:
     sync()
     return TallyPeriod.objects.filter(year=key.year, quarter=key.quarter).first()
@@ -53,8 +62,10 @@ def _rows_for(model: type[Tally | TallyRollup], period: TallyPeriod, buckets: di
     ids = list(buckets)
     for start in range(0, len(ids), 5000):
         rows.extend(
-            model.objects.filter(period=period, org_id__in=ids[start : start + 5000]).values_list(
-                "org_id", *KEY_FIELDS, "n", "exemplary"
+            _fetch(
+                model.objects.filter(period=period, org_id__in=ids[start : start + 5000]).values_list(
+                    "org_id", *KEY_FIELDS, "n", "exemplary"
+                )
             )
         )
     return rows
@@ -81,10 +92,10 @@ def report_rows(org: Org, key: PeriodKey) -> TallyRows | None:
             .annotate(Sum("n"), Sum("exemplary"))
             .order_by()
         )
-        rows = [(o, source, kind, None, *rest) for o, source, kind, *rest in by_child]
+        rows = [(o, source, kind, None, *rest) for o, source, kind, *rest in _fetch(by_child)]
         for model in (Tally, TallyRollup):
             own = model.objects.filter(period=period, org_id=org.pk).values_list(*KEY_FIELDS, "n", "exemplary")
-            rows += [(SELF, *row[:2], None, *row[3:]) if model is Tally else (None, *row) for row in own]
+            rows += [(SELF, *row[:2], None, *row[3:]) if model is Tally else (None, *row) for row in _fetch(own)]
     else:
         # Every organisation of the subtree that day, put under its child, and their own counts.
         bucket: dict[int, int] = {}
