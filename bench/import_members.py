@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from _django import setup_django
 
@@ -209,8 +210,23 @@ def main() -> None:
         f" tệp {path.name}; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} CPUs;"
         f" bộ nhớ đỉnh trước khi nhập: {peak_mb():.0f} MB"
     )
+    # Time the bulk writes (COPY / bulk_create, database triggers included) per table.
+    import dangvu.exchange.pipeline as pipeline
+
+    insert = pipeline.bulk_insert
+    writes: dict[str, list[float]] = {}
+
+    def timed_insert(model: Any, rows: Any) -> list[int]:
+        started = time.perf_counter()
+        ids = insert(model, rows)
+        spent = writes.setdefault(model._meta.db_table, [0.0, 0])
+        spent[0] += time.perf_counter() - started
+        spent[1] += len(rows)
+        return ids
+
+    pipeline.bulk_insert = timed_insert  # type: ignore[assignment]
     labels = {"dry": ("dry run", False), "commit": ("commit", True), "reimport": ("re-import (unchanged)", True)}
-    for phase in args.phases.split(","):
+    for phase in filter(None, args.phases.split(",")):
         label, commit = labels[phase]
         cpu = time.process_time()
         started = time.perf_counter()
@@ -229,6 +245,9 @@ def main() -> None:
             f" changed {report.changed:,}, unchanged {report.unchanged:,}, errors {report.errors},"
             f" warnings {report.warnings:,}; peak RSS so far {peak_mb():.0f} MB"
         )
+        if writes:
+            print("   bulk writes: " + "; ".join(f"{table} {n:,} rows {t:.1f} s" for table, (t, n) in writes.items()))
+            writes.clear()
         if report.errors or report.file_error:
             print("  ", report.file_error, [(p.row, p.column, p.message) for p in report.problems[:5]])
 

@@ -133,21 +133,29 @@ class RowReader:
         keep_empty: bool = False,
         reader: Any = "",
     ) -> Any:
-        raw = self._raw(key)
+        raw = self.row.values.get(key)
+        if isinstance(raw, str) and not raw.strip():
+            raw = None
         value = None
         if raw is not None:
-            column = self.memo.get(key) if self.memo is not None and reader else None
-            if column is None and self.memo is not None and reader:
-                column = self.memo[key] = ColumnMemo(MEMO_LIMIT, reader)
+            memo = self.memo
+            column = None
+            if memo is not None and reader:
+                column = memo.get(key)
+                if column is None:
+                    column = memo[key] = ColumnMemo(MEMO_LIMIT, reader)
             if column is not None and column.on and (column.tag is reader or column.tag == reader):
                 memo_key = (raw.__class__, raw, self.row.number_formats.get(key))
-                found = column.get(memo_key)
+                column.lookups += 1
+                found = column.values.get(memo_key)
                 if found is None:
                     try:
                         found = (parse(raw), None)
                     except CellError as error:
                         found = (None, str(error))
                     column.put(memo_key, found)
+                else:
+                    column.hits += 1
                 value, refusal = found
                 if refusal is not None:
                     self.parsed.error(key, refusal)
