@@ -393,3 +393,79 @@ def test_an_ole2_file_that_is_not_a_workbook_is_refused(tmp_path):
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
     assert read_error(path).code == "corrupt"
+
+
+# --- .xlsx through calamine or openpyxl -------------------------------------------------------------------------
+
+
+def _member_rows(path: Path, memo: dict | None = None) -> list[tuple]:
+    from dangvu.exchange.kinds import KINDS
+
+    kind = KINDS["members"]
+    table = open_table(path, kind.specs())
+    return [
+        (parsed.number, parsed.values, parsed.errors, parsed.warnings)
+        for parsed in (kind.parse(row, memo) for row in table.rows)
+    ]
+
+
+def test_calamine_reads_an_ordinary_workbook_exactly_as_openpyxl(tmp_path, monkeypatch):
+    from dangvu.exchange import reading
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["DANH SÁCH"])
+    sheet.append(
+        ["Số thẻ", "Họ và tên", "Giới tính", "Ngày sinh", "Số CCCD", "Mã chi bộ", "Ngày vào Đảng", "Điện thoại"]
+    )
+    tcvn3 = unicode_to_tcvn3("Trần Thị Hoà")
+    rows = [
+        [
+            "0100",
+            "Nguyễn  Văn An ",
+            "Nam",
+            datetime.datetime(1980, 5, 17),
+            "001080000001",
+            "cb01",
+            40000,
+            "0912 345 678",
+        ],
+        ["0101", tcvn3, "nu", "05/09/1985", 1080000002, "CB01", "2015-03-02", 912345678],
+        ["0102", "Lê Văn Bé", "Nữ", 33604.0, "1.23E+11", "CB02", datetime.datetime(2016, 5, 6, 12, 30), "x"],
+        ["0103", "", "Nam", "31/02/1990", 123456789012, "CB02", True, ""],
+    ]
+    for row in rows:
+        sheet.append(row)
+    sheet["A3"].number_format = "@"
+    path = tmp_path / "thuong.xlsx"
+    book.save(path)
+
+    # "General" and the text format "@": mixed; the 12-digit number makes calamine unfit (its format matters).
+    assert reading._calamine_fits(path) == (True, reading._MIXED)
+    assert reading._has_format_sensitive_number(path)
+    sheet["E6"] = "001090000004"
+    book.save(path)
+    assert not reading._has_format_sensitive_number(path)
+    by_calamine = _member_rows(path, {})
+    monkeypatch.setattr(reading, "CALAMINE_MAX_CELLS", 0)  # too big for calamine: openpyxl streams it
+    assert reading._calamine_fits(path) == (False, None)
+    assert _member_rows(path) == by_calamine
+    assert any("TCVN3" in message for _, _, _, warnings in by_calamine for _, message in warnings)
+
+
+def test_a_capitals_font_sends_a_workbook_to_openpyxl_a_scientific_format_does_not(tmp_path):
+    from dangvu.exchange import reading
+
+    for style, expected in (("format", (True, "General")), ("font", (False, None))):
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["Số thẻ", "Họ và tên"])
+        sheet.append([123, "An"])
+        if style == "format":
+            # "0.00E+00" and "General" both contain the E that as_id refuses: every number reads as General.
+            sheet["A2"].number_format = "0.00E+00"
+        else:
+            sheet["B2"].font = Font(name=".VnTimeH")  # TCVN3 in capitals: only openpyxl gives the font
+        path = tmp_path / f"{style}.xlsx"
+        book.save(path)
+        assert reading._calamine_fits(path) == expected

@@ -154,9 +154,40 @@ def _xlsx_source(path: Path, name: str) -> tuple[Iterator[tuple[int, list[_Raw]]
     """The cells of an .xlsx: python-calamine (Rust, ~20× faster than openpyxl) when it gives the same rows as
     openpyxl, else openpyxl streaming each cell with its number format and font (see `_calamine_fits`)."""
     fits, number_format = _calamine_fits(path)
+    if fits and number_format == _MIXED and _has_format_sensitive_number(path):
+        fits = False
     if fits:
-        return _calamine_source(path, name, number_format)
+        return _calamine_source(path, name, None if number_format == _MIXED else number_format)
     return _openpyxl_source(path, name)
+
+
+# The number formats of the workbook disagree on the "E": the format of a cell matters for a number that
+# `cells.as_id` could take as a 12-digit CCCD, and calamine does not give it.
+_MIXED = "mixed"
+_FORMAT_SENSITIVE_FROM = 10**11
+
+
+def _has_format_sensitive_number(path: Path) -> bool:
+    """Whether some numeric cell is a whole number of 12 digits or more: the only cells whose number format can
+    change the import's reading (see `_calamine_fits`). One pass over calamine's cells, before any row is used."""
+    import python_calamine
+
+    try:
+        with path.open("rb") as handle:
+            workbook = python_calamine.load_workbook(handle)
+            try:
+                for sheet_name in workbook.sheet_names:
+                    for values in workbook.get_sheet_by_name(sheet_name).iter_rows():
+                        for value in values:
+                            if value.__class__ is float and value >= _FORMAT_SENSITIVE_FROM and value.is_integer():
+                                return True
+                            if value.__class__ is int and value >= _FORMAT_SENSITIVE_FROM:
+                                return True
+            finally:
+                workbook.close()
+    except Exception:
+        return True
+    return False
 
 
 # calamine reads a whole sheet into memory (~100 bytes a cell measured): above this many cells the
@@ -173,7 +204,10 @@ def _calamine_fits(path: Path) -> tuple[bool, str | None]:
     the import reads a number format only on a numeric identifier (`cells.as_id`: one containing "E",
     "General" included, is refused) and a font only on TCVN3 text (.VnTimeH… means capitals). So: no
     TCVN3 capitals font, and every non-date number format agrees on containing "E" (the format then
-    given to every numeric cell: "General" or None). Anything unreadable goes to openpyxl, which reports it."""
+    given to every numeric cell: "General" or None); when they disagree ("General" and the text format "@"
+    of an ID column, the usual case), `_MIXED`: calamine still fits unless a number of the sheet is one
+    whose format matters (`_has_format_sensitive_number`). Anything unreadable goes to openpyxl, which
+    reports it."""
     from xml.etree import ElementTree
 
     from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
@@ -181,19 +215,23 @@ def _calamine_fits(path: Path) -> tuple[bool, str | None]:
     try:
         with zipfile.ZipFile(path) as archive:
             by_lower = {n.lower(): n for n in archive.namelist()}
-            sheets = [info for info in archive.infolist() if info.filename.lower().startswith("xl/worksheets/")]
+            sheets = [
+                info
+                for info in archive.infolist()
+                if info.filename.lower().startswith("xl/worksheets/") and info.filename.lower().endswith(".xml")
+            ]
             if not sheets:
                 return False, None
-            sheet = sheets[0]
-            with archive.open(sheet) as handle:
-                head = handle.read(4096)
-            dimension = _DIMENSION.search(head)
-            if dimension and dimension.group(2):
-                cells = int(dimension.group(3)) * _column_number(dimension.group(2).decode())
-            else:
-                cells = max(info.file_size for info in sheets) // _XML_BYTES_PER_CELL
-            if cells > CALAMINE_MAX_CELLS:
-                return False, None
+            for sheet in sheets:  # the reader may go through several sheets to find the data
+                with archive.open(sheet) as handle:
+                    head = handle.read(4096)
+                dimension = _DIMENSION.search(head)
+                if dimension and dimension.group(2):
+                    cells = int(dimension.group(3)) * _column_number(dimension.group(2).decode())
+                else:
+                    cells = sheet.file_size // _XML_BYTES_PER_CELL
+                if cells > CALAMINE_MAX_CELLS:
+                    return False, None
             styles = by_lower.get("xl/styles.xml")
             if styles is None:
                 return True, None
@@ -220,7 +258,7 @@ def _calamine_fits(path: Path) -> tuple[bool, str | None]:
     except Exception:
         return False, None
     if len(e_ness) > 1:
-        return False, None
+        return True, _MIXED
     return True, ("General" if e_ness == {True} else None)
 
 
