@@ -160,19 +160,36 @@ def count_orgs(key: PeriodKey, nodes: Mapping[int, OrgState], org_ids: Collectio
     return result
 
 
-def rollups_of(counts: Mapping[int, Counts], nodes: Mapping[int, OrgState]) -> dict[int, Counts]:
-    rolled: dict[int, Counts] = defaultdict(dict)
+def add_counts(into: Counts, counts: Counts, sign: int = 1) -> None:
+    for k, (n, exemplary) in counts.items():
+        total = into.setdefault(k, [0, 0])
+        total[0] += sign * n
+        total[1] += sign * exemplary
+
+
+def rollups_of(
+    counts: Mapping[int, Counts], nodes: Mapping[int, OrgState], rolled: dict[int, Counts] | None = None, sign: int = 1
+) -> dict[int, Counts]:
+    """Each organisation's counts added (or, sign -1, taken) to the roll-ups of its place in `nodes`."""
+    rolled = defaultdict(dict) if rolled is None else rolled
     for org_id, own in counts.items():
         state = nodes.get(org_id)
         if state is None:
             continue
         for target in rollup_ids(state.path):
-            into = rolled[target]
-            for k, (n, exemplary) in own.items():
-                total = into.setdefault(k, [0, 0])
-                total[0] += n
-                total[1] += exemplary
+            add_counts(rolled[target], own, sign)
     return rolled
+
+
+def _kept_counts(period: TallyPeriod, org_ids: Collection[int]) -> dict[int, Counts]:
+    """The own counts kept for these organisations."""
+    kept: dict[int, Counts] = defaultdict(dict)
+    for chunk in _chunks(org_ids):
+        for row in Tally.objects.filter(period=period, org_id__in=chunk or []).values_list(
+            "org_id", *KEY_FIELDS, "n", "exemplary"
+        ):
+            kept[row[0]][tuple(row[1:7])] = [row[7], row[8]]
+    return kept
 
 
 # Writing ----------------------------------------------------------------------------------------------
@@ -420,24 +437,8 @@ def _apply(period: TallyPeriod, key: PeriodKey, dirty: list[Dirty], summary: Syn
     if not org_ids:
         return 0
     fresh = count_orgs(key, after, org_ids)
-    stored: dict[int, Counts] = defaultdict(dict)
-    for chunk in _chunks(org_ids):
-        for row in Tally.objects.filter(period=period, org_id__in=chunk or []).values_list(
-            "org_id", *KEY_FIELDS, "n", "exemplary"
-        ):
-            stored[row[0]][tuple(row[1:7])] = [row[7], row[8]]
-    delta: dict[int, Counts] = defaultdict(dict)
-    for counts, states, sign in ((stored, before, -1), (fresh, after, 1)):
-        for org_id, own in counts.items():
-            state = states.get(org_id)
-            if state is None:
-                continue
-            for target in rollup_ids(state.path):
-                into = delta[target]
-                for k, (n, exemplary) in own.items():
-                    total = into.setdefault(k, [0, 0])
-                    total[0] += sign * n
-                    total[1] += sign * exemplary
+    delta = rollups_of(_kept_counts(period, org_ids), before, sign=-1)
+    rollups_of(fresh, after, delta)
     _write_counts(period, org_ids, fresh)
     _add_to_rollups(period, delta)
     _write_nodes(period, before, after, structural)
@@ -467,27 +468,15 @@ def _apply_moves(
         old_path, new_path = node.path, f"{parent.path if parent else '/'}{node.org_id}/"
         shift = new_path.count("/") - old_path.count("/")
         sub = dict(TallyNode.objects.filter(in_subtree("path", old_path), period=period).values_list("org_id", "path"))
-        own: dict[int, Counts] = defaultdict(dict)
-        for chunk in _chunks(sub):
-            for row in Tally.objects.filter(period=period, org_id__in=chunk or []).values_list(
-                "org_id", *KEY_FIELDS, "n", "exemplary"
-            ):
-                own[row[0]][tuple(row[1:7])] = [row[7], row[8]]
+        own = _kept_counts(period, sub)
         total: Counts = {}
         for counts in own.values():
-            for k, (n, exemplary) in counts.items():
-                into = total.setdefault(k, [0, 0])
-                into[0] += n
-                into[1] += exemplary
+            add_counts(total, counts)
         delta: dict[int, Counts] = defaultdict(dict)
         for path, sign in ((old_path, -1), (new_path, 1)):
             for target in rollup_ids(path):
-                if target == node.org_id:
-                    continue
-                for k, (n, exemplary) in total.items():
-                    into = delta[target].setdefault(k, [0, 0])
-                    into[0] += sign * n
-                    into[1] += sign * exemplary
+                if target != node.org_id:
+                    add_counts(delta[target], total, sign)
         _add_to_rollups(period, delta)
         for chunk in _chunks(sub):
             TallyNode.objects.filter(period=period, org_id__in=chunk or []).update(
@@ -502,12 +491,8 @@ def _apply_moves(
             inside: dict[int, Counts] = defaultdict(dict)
             for pk, counts in own.items():
                 for target in rollup_ids(paths[pk]):
-                    if target not in sub:
-                        continue
-                    for k, (n, exemplary) in counts.items():
-                        into = inside[target].setdefault(k, [0, 0])
-                        into[0] += n
-                        into[1] += exemplary
+                    if target in sub:
+                        add_counts(inside[target], counts)
             _insert(TallyRollup, ROW_FIELDS, _count_rows(period.pk, inside))
     return True
 
