@@ -126,6 +126,17 @@ def test_the_member_page_lists_the_organisations_over_time(moved: World, client_
     assert page.status_code == 404  # An's cell is now in X02: out of the commune's scope today
 
 
+def test_the_member_page_links_only_the_organisations_in_the_users_scope(moved: World, client_for) -> None:
+    # The outsider's scope is X02, where An's cell is now; the office cell An left is in X01.
+    page = client_for("outsider").get(reverse("members:detail", args=[moved.an.pk])).content.decode()
+    section = page[page.index("Các tổ chức đảng đã sinh hoạt") :]
+    assert f'href="{reverse("orgs:detail", args=[moved.village_cell.pk])}"' in page
+    assert f'href="{reverse("orgs:detail", args=[moved.office_cell.pk])}"' not in page
+    assert "Chi bộ Văn phòng" in section and "Chi bộ khu phố 2" in section
+    province_page = client_for("province_staff").get(reverse("members:detail", args=[moved.an.pk])).content.decode()
+    assert f'href="{reverse("orgs:detail", args=[moved.office_cell.pk])}"' in province_page
+
+
 def test_the_as_of_page_takes_a_fixed_number_of_queries(moved: World, client_for, django_assert_num_queries) -> None:
     client = client_for("province_staff")
     url = _node(moved.province.pk, BEFORE)

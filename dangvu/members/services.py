@@ -168,9 +168,11 @@ def member_sync(member: Member) -> MemberState:
     return state
 
 
-def member_warnings(member: Member, *, today: date | None = None) -> list[str]:
-    """Doubtful-but-possible findings on a saved record, shown on its page."""
-    state = derive_state(_event_facts(list(member.events.live())))
+def member_warnings(member: Member, *, today: date | None = None, events: list[MemberEvent] | None = None) -> list[str]:
+    """Doubtful-but-possible findings on a saved record, shown on its page. `events`: the member's live
+    events in date order, when the caller has read them already (the record page)."""
+    live = events if events is not None else list(member.events.live())
+    state = derive_state(_event_facts(live))
     result = check_record(_facts_of(member, state), today=today or timezone.localdate())
     return [*result.warnings, *state.warnings]
 

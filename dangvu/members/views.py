@@ -171,11 +171,11 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     timeline = list(events)
     admissions = [e for e in timeline if e.deleted_at is None and e.kind in {EventKind.ADMITTED, EventKind.READMITTED}]
     cell = member.current_org
-    cell_visible = cell is not None and Org.objects.visible_to(user).filter(pk=cell.pk).exists()
     stints = member_org_history(member)
-    stint_orgs = set(
-        Org.objects.visible_to(user).filter(pk__in={s.org_id for s in stints}).values_list("pk", flat=True)
-    )
+    # Which of the cell and the past organisations the user may open (one query for all of them).
+    wanted = {s.org_id for s in stints} | ({cell.pk} if cell is not None else set())
+    stint_orgs = set(Org.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
+    cell_visible = cell is not None and cell.pk in stint_orgs
     response = render(
         request,
         "members/detail.html",
@@ -186,7 +186,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cell": cell,
             "cell_url": org_url(cell) if cell is not None and cell_visible else "",
             "admission": admissions[-1] if admissions else None,
-            "warnings": services.member_warnings(member),
+            "warnings": services.member_warnings(member, events=[e for e in timeline if e.deleted_at is None]),
             "timeline": timeline,
             "stints": [(stint, stint.org_id in stint_orgs) for stint in stints],
             "ratings": rating_history(member),
