@@ -284,6 +284,9 @@ def rebuild(keys: Iterable[PeriodKey] | None = None) -> list[PeriodKey]:
             TallyPeriod.objects.filter(pk__in=[p.pk for p in stale]).delete()
         for key in wanted:
             build_period(key)
+        with connection.cursor() as cursor:  # the planner's statistics of the tables just written
+            for model in (TallyNode, Tally, TallyRollup):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     return wanted
 
 
