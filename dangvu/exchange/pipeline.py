@@ -76,6 +76,7 @@ from dangvu.members.services import (
 from dangvu.orgs.kinds import CELL_KINDS, ROOT_KINDS, shape_error
 from dangvu.orgs.models import Org
 from dangvu.orgs.services import org_create, org_move, org_update
+from dangvu.tallies.build import sync as tallies_sync
 
 CHUNK_ROWS = 5000
 NOTE = "Nhập từ tệp {filename} (job #{job})"
@@ -1104,4 +1105,6 @@ def run_import(
     except _Rollback:
         return report
     report.committed = True
+    # The report's kept counts absorb the import now, in the import's job, not in the next report's request.
+    tallies_sync()
     return report
