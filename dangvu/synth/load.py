@@ -31,7 +31,7 @@ from dangvu.orgs.models import Org, OrgVersion
 from dangvu.synth.people import ORG_LEVELS, MemberMaker, rating_years
 from dangvu.synth.shape import OrgRow, Shape, plan_tree, shape_for
 from dangvu.tallies.build import rebuild as rebuild_tallies
-from dangvu.tallies.triggers import set_enabled as set_triggers
+from dangvu.tallies.triggers import paused as tally_triggers_paused
 
 DEFAULT_SEED = 2026
 DEFAULT_TODAY = date(2026, 6, 30)  # fixed, so the same arguments give the same data on any day
@@ -224,7 +224,8 @@ def synth_load(
     years = rating_years(today, rating_year_count)
     writers = {name: Writer(name, summary) for name in TABLES}
     big = members >= BIG_LOAD if bulk is None else bulk
-    with transaction.atomic():
+    # The kept counts are rebuilt at the end: no queue of millions of changes meanwhile.
+    with transaction.atomic(), tally_triggers_paused():
         _ensure_empty()
         recreate: list[str] = []
         if big:
@@ -233,9 +234,6 @@ def synth_load(
                     cursor.execute("SET LOCAL synchronous_commit = off")
                     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             recreate = _drop_indexes(writers[name].table for name in TABLES)
-        if pg:  # the kept counts are rebuilt at the end: no queue of millions of changes meanwhile
-            with connection.cursor() as cursor:
-                set_triggers([writers[name].table for name in TABLES], False, cursor)
         tree = plan_tree(rng, shape)
 
         def dated(o: OrgRow) -> tuple[str, str, str]:
@@ -274,9 +272,6 @@ def synth_load(
                 cursor.execute(sql)
         if not big:
             connection.check_constraints(table_names=[writers[name].table for name in TABLES])
-        if pg:
-            with connection.cursor() as cursor:
-                set_triggers([writers[name].table for name in TABLES], True, cursor)
         audit_record(
             actor=None,
             action=Action.LOAD,

@@ -11,7 +11,10 @@ changed row: `build.sync` later reads which organisations and periods to count a
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection
 
 DIRTY = "tallies_tallydirty"
 COLUMNS = "(org_id, member_id, year, quarter, valid_from, valid_to, structural, rebuild)"
@@ -102,9 +105,24 @@ def drop_sql(vendor: str) -> list[str]:
     ]
 
 
-def set_enabled(tables: list[str], enabled: bool, cursor: Any) -> None:
-    """PostgreSQL only: switch the triggers of these tables off for a bulk load that rebuilds afterwards."""
-    action = "ENABLE" if enabled else "DISABLE"
-    for table in tables:
-        if table in SOURCES or table == MEMBER_TABLE:
-            cursor.execute(f"ALTER TABLE {table} {action} TRIGGER tally_dirty")
+@contextmanager
+def paused() -> Iterator[None]:
+    """No queue rows while a bulk load that rebuilds the counts afterwards writes (`build.rebuild`): the
+    triggers are switched off (PostgreSQL) or dropped and created again (SQLite), inside the caller's
+    transaction, so a failed load leaves them as they were."""
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            for table in [*SOURCES, MEMBER_TABLE]:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER tally_dirty")
+        else:
+            for sql in drop_sql(vendor):
+                cursor.execute(sql)
+    yield
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            for table in [*SOURCES, MEMBER_TABLE]:
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER tally_dirty")
+        else:
+            for sql in create_sql(vendor):
+                cursor.execute(sql)
