@@ -113,16 +113,21 @@ def paused() -> Iterator[None]:
     vendor = connection.vendor
     with connection.cursor() as cursor:
         if vendor == "postgresql":
+            # ALTER TABLE refuses while deferred foreign-key checks are pending: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for table in [*SOURCES, MEMBER_TABLE]:
                 cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER tally_dirty")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             for sql in drop_sql(vendor):
                 cursor.execute(sql)
     yield
     with connection.cursor() as cursor:
         if vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for table in [*SOURCES, MEMBER_TABLE]:
                 cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER tally_dirty")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             for sql in create_sql(vendor):
                 cursor.execute(sql)
