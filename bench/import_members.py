@@ -224,7 +224,7 @@ def main() -> None:
         spent[1] += len(rows)
         return ids
 
-    pipeline.bulk_insert = timed_insert  # type: ignore[assignment]
+    pipeline.bulk_insert = timed_insert
     labels = {"dry": ("dry run", False), "commit": ("commit", True), "reimport": ("re-import (unchanged)", True)}
     for phase in filter(None, args.phases.split(",")):
         label, commit = labels[phase]

@@ -73,9 +73,11 @@ def main() -> None:
         print(f"wrote {len(rows)} member ratings for {year}")
     province = Org.objects.get(parent__isnull=True)
     commune = Org.objects.filter(parent=province, kind=OrgKind.UPPER).order_by("code").first()
+    assert commune is not None, "the demo province has communes"
     grassroots = (
         Org.objects.filter(kind=OrgKind.GRASSROOTS_COMMITTEE, path__startswith=commune.path).order_by("code").first()
     )
+    assert grassroots is not None
     print(f"{connection.vendor}, {Member.objects.count()} members, {MemberRating.objects.count()} member ratings")
     for label, org in (("province", province), ("commune", commune), ("grassroots", grassroots)):
         ratings_report(org, key)  # warm-up

@@ -165,11 +165,13 @@ def run_all(runs: int, import_rows: int, only: str) -> list[Result]:
         if not wanted(name):
             continue
         n_runs = max(3, runs // 4) if label == "national" else runs
-        times, base = timed(
-            lambda org=org: json.dumps(ratings_report(org, key), ensure_ascii=False),
-            n_runs,
-            lambda org=org: naive_rating_counts(org, year),
-        )
+        def report(org: Org = org) -> str:
+            return json.dumps(ratings_report(org, key), ensure_ascii=False)
+
+        def naive(org: Org = org) -> Any:
+            return naive_rating_counts(org, year)
+
+        times, base = timed(report, n_runs, naive)
         results.append(Result(name, size(org), times, base, target))
         print(f"… {name}", file=sys.stderr)
 
