@@ -165,6 +165,7 @@ def run_all(runs: int, import_rows: int, only: str) -> list[Result]:
         if not wanted(name):
             continue
         n_runs = max(3, runs // 4) if label == "national" else runs
+
         def report(org: Org = org) -> str:
             return json.dumps(ratings_report(org, key), ensure_ascii=False)
 
