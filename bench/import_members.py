@@ -31,22 +31,23 @@ from _django import setup_django
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
 MIDDLE = ["Văn", "Thị", "Minh", "Đức", "Thu", "Ngọc", "Quang", "Thanh", "Hữu", "Kim"]
 GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hoa", "Hùng", "Lan", "Long", "Mai", "Nam", "Phúc"]
-HEADERS = [
-    "Số thẻ đảng viên",
-    "Họ và tên",
-    "Giới tính",
-    "Ngày sinh",
-    "Số CCCD",
-    "Dân tộc",
-    "Tôn giáo",
-    "Quê quán",
-    "Mã chi bộ",
-    "Ngày vào Đảng",
-    "Ngày lễ kết nạp",
-    "Ngày chính thức",
-    "Nghề nghiệp",
-    "Điện thoại",
-]
+# The import's own headers (`exchange.kinds`) of the columns the file fills.
+KEYS = (
+    "card_number",
+    "full_name",
+    "sex",
+    "birth_date",
+    "citizen_id",
+    "ethnicity",
+    "religion",
+    "home_town",
+    "cell_code",
+    "admitted_on",
+    "ceremony_on",
+    "official_on",
+    "occupation",
+    "phone",
+)
 
 
 def peak_mb() -> float:
@@ -138,13 +139,20 @@ def member_rows(rows: int, cells: list[str]) -> Iterator[list[object]]:
         ]
 
 
+def headers() -> list[str]:
+    from dangvu.exchange.kinds import KINDS
+
+    by_key = {c.key: c.header for c in KINDS["members"].columns}
+    return [by_key[key] for key in KEYS]
+
+
 def write_file(path: Path, rows: int, cells: list[str]) -> None:
     """An .xlsx (openpyxl, write-only: inline strings, no <dimension>) or, for a path ending in .csv, a UTF-8
     CSV with dates as dd/mm/yyyy; the same rows either way."""
     if path.suffix == ".csv":
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(HEADERS)
+            writer.writerow(headers())
             for row in member_rows(rows, cells):
                 writer.writerow(
                     ["" if v is None else v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in row]
@@ -157,7 +165,7 @@ def write_file(path: Path, rows: int, cells: list[str]) -> None:
     sheet.append(["ĐẢNG BỘ XÃ THỬ NGHIỆM"])
     sheet.append(["DANH SÁCH ĐẢNG VIÊN"])
     sheet.append([])
-    sheet.append(HEADERS)
+    sheet.append(headers())
     for row in member_rows(rows, cells):
         sheet.append(row)
     book.save(path)
