@@ -24,6 +24,7 @@ from django.db import connection, models, transaction
 from dangvu.audit.models import Action
 from dangvu.audit.services import audit_record
 from dangvu.evaluations.models import MemberRating, OrgRating, Period, PeriodStatus
+from dangvu.lib.rows import append_rows
 from dangvu.lib.text import fold
 from dangvu.members.models import Member, MemberEvent, Membership
 from dangvu.orgs.kinds import CELL_KINDS, OrgKind
@@ -127,20 +128,7 @@ class Writer:
             return
         started = time.perf_counter()
         extra = self.extra_values
-        quoted = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        table = connection.ops.quote_name(self.table)
-        if connection.vendor == "postgresql":
-            raw = connection.connection
-            assert raw is not None
-            with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                write_row = copy.write_row
-                for row in rows:
-                    write_row(row + extra)
-        else:
-            marks = ", ".join(["%s"] * len(self.columns))
-            with connection.cursor() as cursor:
-                params: list[Any] = [row + extra for row in rows]
-                cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", params)
+        append_rows(self.table, self.columns, (row + extra for row in rows))
         self.summary.write_seconds += time.perf_counter() - started
         self.summary.rows[self.name] = self.summary.rows.get(self.name, 0) + len(rows)
 

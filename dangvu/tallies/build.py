@@ -34,6 +34,7 @@ from dangvu.evaluations.models import MemberRating, OrgRating
 from dangvu.evaluations.periods import YEAR, PeriodKey
 from dangvu.evaluations.queries import NotRatedReason
 from dangvu.evaluations.services import regime_of
+from dangvu.lib.rows import append_rows
 from dangvu.members.lifecycle import ON_ROLL, Status
 from dangvu.members.models import Membership
 from dangvu.orgs.history import OrgState, tree_as_of
@@ -196,32 +197,9 @@ def _kept_counts(period: TallyPeriod, org_ids: Collection[int]) -> dict[int, Cou
 
 
 def _insert(model: type[Any], columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> int:
-    """Append rows (COPY on PostgreSQL, executemany on SQLite); returns how many."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = [model._meta.get_field(c.removesuffix("_id") if c == "period_id" else c).column for c in columns]
-    quoted = ", ".join(connection.ops.quote_name(c) for c in names)
-    written = 0
-    if connection.vendor == "postgresql":
-        raw = connection.connection
-        assert raw is not None
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                written += 1
-        return written
-    marks = ", ".join(["%s"] * len(columns))
-    batch: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= CHUNK:
-                cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", batch)
-                written += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", batch)
-            written += len(batch)
-    return written
+    """Append rows of one of the tallies' tables (`lib.rows.append_rows`: COPY on PostgreSQL)."""
+    names = [str(model._meta.get_field(c.removesuffix("_id") if c == "period_id" else c).column) for c in columns]
+    return append_rows(model._meta.db_table, names, rows)
 
 
 def _count_rows(period_id: int, counts: Mapping[int, Counts]) -> Iterator[tuple[Any, ...]]:
