@@ -13,12 +13,14 @@ from django.db import connection
 
 from dangvu.lib.text import fold
 from dangvu.members import name_index
+from dangvu.members.lifecycle import EventKind
 from dangvu.members.models import Member
 from dangvu.members.queries import MemberSearch, member_search
-from dangvu.members.services import member_update
+from dangvu.members.services import event_add, member_update
 from dangvu.orgs.kinds import OrgKind
 from dangvu.orgs.models import Org
 from dangvu.orgs.paths import check_path, in_subtree, subtree_upper_bound
+from dangvu.orgs.services import org_move
 from tests.factories import World, make_member
 
 pytestmark = pytest.mark.django_db
@@ -119,11 +121,21 @@ def test_name_search_finds_every_name_containing_each_word(world: World, query: 
     made = [make_member(world.economy_cell if i % 2 else world.other_cell, name) for i, name in enumerate(NAMES)]
     everyone = list(Member.objects.all())
     assert made  # the fixed world's members are searched too
-    for user, org in ((world.sysadmin, None), (world.province_staff, world.province), (world.outsider, None)):
-        visible = {m.pk for m in Member.objects.visible_to(user)}
+    for user, org in (
+        (world.sysadmin, None),
+        (world.province_staff, world.province),
+        (world.commune_staff, None),  # below the root: on PostgreSQL the area narrows the index
+        (world.commune_staff, world.economy_cell),
+        (world.outsider, None),
+    ):
+        visible = {
+            m.pk
+            for m in Member.objects.visible_to(user).select_related("current_org")
+            if org is None or m.current_org.path.startswith(org.path)
+        }
         expected = [pk for pk in _expected(query, everyone) if pk in visible]
         found = member_search(user, MemberSearch(q=query, org=org.pk if org else None, status="all"), org=org)
-        assert [m.pk for m in found] == expected
+        assert [m.pk for m in found] == expected, (user.username, org)
         assert found.count() == len(expected)
         last = max(1, -(-len(expected) // 3))  # get_page of a page past the end gives the last one
         page = Paginator(found, 3).get_page(2)
@@ -158,6 +170,60 @@ def test_the_fts_table_follows_every_change_of_the_names(world: World) -> None:
     assert indexed() == names()
     Member.objects.filter(pk=world.an.pk).update(name_search=fold(world.an.full_name))
     assert indexed() == names()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's area column; SQLite has its FTS5 table")
+def test_the_area_follows_every_change_of_cell_and_of_the_tree(world: World) -> None:
+    """`area_id` is the second id of the member's cell's path, whoever writes: the services, a move of a
+    subtree under another area, a raw UPDATE of the column, a raw INSERT."""
+
+    def stored() -> dict[int, int | None]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, {name_index.AREA_COLUMN} FROM members_member")
+            return dict(cursor.fetchall())
+
+    def expected() -> dict[int, int | None]:
+        return {
+            m.pk: name_index.area_of(m.current_org.path) if m.current_org else None
+            for m in Member.objects.select_related("current_org")
+        }
+
+    assert name_index.area_of("/1/") is None
+    assert name_index.area_of("/1/7/42/") == 7
+    assert stored() == expected()
+    assert set(stored().values()) == {world.commune.pk, world.other_commune.pk}
+    thuy = make_member(world.economy_cell, "Nguyễn Thị Thuỷ")
+    assert stored()[thuy.pk] == world.commune.pk
+
+    # A transfer to a cell of the other commune.
+    event_add(
+        actor=None,
+        member=thuy,
+        values={"kind": EventKind.TRANSFER_OUT, "on": date(2026, 1, 5), "org": world.other_cell},
+    )
+    assert stored()[thuy.pk] == world.other_commune.pk
+    assert stored() == expected()
+    staff = world.outsider  # staff of the other commune: finds her there now, the commune's staff no longer
+    assert [m.pk for m in member_search(staff, MemberSearch(q="thuy"))] == [thuy.pk]
+    assert list(member_search(world.commune_staff, MemberSearch(q="thuy"))) == []
+    # The area is written into a search below the root (so the index narrows on it), not into the root's.
+    area = f"{name_index.AREA_COLUMN} = {world.other_commune.pk}"
+    assert area in str(member_search(staff, MemberSearch(q="thuy")).query)
+    assert name_index.AREA_COLUMN not in str(member_search(world.province_staff, MemberSearch(q="thuy")).query)
+
+    # A grassroots committee with its cells moved under the other commune: its members change area.
+    org_move(actor=None, org=world.agency, new_parent=world.other_commune, effective_on=date(2026, 2, 1))
+    assert stored() == expected()
+    moved = set(
+        Member.objects.filter(current_org__in=[world.office_cell, world.economy_cell]).values_list("pk", flat=True)
+    )
+    assert moved and all(stored()[pk] == world.other_commune.pk for pk in moved)
+    assert {m.pk for m in member_search(staff, MemberSearch(q="", status="all"))} >= moved
+
+    # Written behind the triggers' back, the column is computed again.
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE members_member SET {name_index.AREA_COLUMN} = 999999")
+    assert stored() == expected()
 
 
 def test_search_of_a_word_of_three_letters_and_more_and_of_shorter_ones(world: World) -> None:

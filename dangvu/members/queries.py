@@ -17,7 +17,7 @@ from django.db.models import BinaryField, Exists, Func, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from dangvu.accounts.models import SENSITIVE_READERS, User
+from dangvu.accounts.models import SENSITIVE_READERS, TREE_READERS, User
 from dangvu.evaluations.models import MemberRating
 from dangvu.evaluations.periods import YEAR, PeriodKey
 from dangvu.evaluations.queries import EXCLUDED, NotRatedReason, exclusion_expr, members_of_period
@@ -247,8 +247,10 @@ def member_search(
     by_rating = key is not None and params.rating in RATING_BY_RATING
     if org is not None and not by_rating:
         members = Member.objects.visible_in(user, org)
+        within = org.path
     else:
         members = Member.objects.visible_to(user)
+        within = user.scope.path if user.role in TREE_READERS and user.scope is not None else None
     if params.sector and not by_rating:
         members = members.filter(current_org__sector=params.sector)
     if key is not None:
@@ -270,6 +272,8 @@ def member_search(
         members = members.filter(is_probationary=False)
     if params.q and (condition := name_condition(params.q, with_citizen_id=sensitive)) is not None:
         members = members.filter(condition)
+        if within is not None and (area := name_index.area_condition(within)) is not None:
+            members = members.filter(area)
         # Every match is read for the count anyway; sorting them is cheap, whereas walking the name index
         # in order until a page of matches turns up can read most of it: the matches of a name cluster
         # in name order ("thuy" sorts near the end), which no planner estimate foresees.
