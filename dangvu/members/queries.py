@@ -245,6 +245,7 @@ def member_search(
         org = Org.objects.visible_to(user).get(pk=params.org)
     key = params.period
     by_rating = key is not None and params.rating in RATING_BY_RATING
+    within: str | None  # the subtree every member found lies in, when it is narrower than the tree
     if org is not None and not by_rating:
         members = Member.objects.visible_in(user, org)
         within = org.path
