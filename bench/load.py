@@ -29,6 +29,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -90,6 +91,16 @@ def login(port: int, username: str, password: str) -> tuple[dict[str, str], floa
     if response.status != 302 or "sessionid" not in cookies:
         raise RuntimeError(f"login of {username}: HTTP {response.status}, no session")
     return cookies, time.perf_counter() - started
+
+
+def check_port_free(port: int) -> None:
+    """Refuse to start when something already listens on the port: gunicorn would keep retrying the bind
+    while `wait_ready` got its answer from that other server, and the run would measure it instead."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise SystemExit(f"port {port} is in use ({error}): choose another with --port") from None
 
 
 def wait_ready(port: int, server: subprocess.Popen[bytes], timeout: float = 90.0) -> None:
@@ -171,6 +182,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", help="directory for the plan, locust CSVs and logs (default: a temp dir)")
     args = parser.parse_args()
+    check_port_free(args.port)
     think = tuple(float(v) for v in args.think.split(","))
     if len(think) != 2 or not 0 <= think[0] <= think[1]:
         parser.error("--think MIN,MAX")
