@@ -22,6 +22,7 @@ from django.db import connection
 from dangvu.evaluations.models import MemberRating, OrgRating
 from dangvu.evaluations.periods import PeriodKey
 from dangvu.exchange.pipeline import run_import
+from dangvu.members import headcount
 from dangvu.members.lifecycle import ON_ROLL, EventKind
 from dangvu.members.models import Member
 from dangvu.members.services import event_add
@@ -43,7 +44,9 @@ LEVELS = ["HTXSNV", "HTTNV", "HTNV", "KHTNV"]
 
 
 def assert_consistent(keys: list[PeriodKey] = KEYS, *, orgs: list[Org] | None = None) -> None:
-    """Queue applied; kept = counted from scratch; the report from the kept counts = the raw report."""
+    """Queue applied; kept = counted from scratch; the report from the kept counts = the raw report; the
+    members kept per cell (`members.headcount`) = the members counted."""
+    assert headcount.check() == []
     sync()
     assert not TallyDirty.objects.exists()
     for period in TallyPeriod.objects.all():

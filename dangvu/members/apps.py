@@ -8,6 +8,7 @@ class MembersConfig(AppConfig):
     verbose_name = "Đảng viên"
 
     def ready(self) -> None:
-        from dangvu.members.name_index import ensure_after_migrate
+        from dangvu.members import headcount, name_index
 
-        post_migrate.connect(ensure_after_migrate, sender=self, dispatch_uid="member_name_fts")
+        post_migrate.connect(name_index.ensure_after_migrate, sender=self, dispatch_uid="member_name_fts")
+        post_migrate.connect(headcount.ensure_after_migrate, sender=self, dispatch_uid="member_headcount")

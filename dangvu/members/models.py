@@ -247,3 +247,23 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} @ {self.org_id} {self.valid_from}–{self.valid_to or ''}"
+
+
+class Headcount(models.Model):
+    """Members per cell, status and probationary flag today: a count kept by database triggers, equal to
+    grouping `Member` by (current_org, status, is_probationary) at every commit (`members.headcount`)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    is_probationary = models.BooleanField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "số đảng viên của chi bộ"
+        verbose_name_plural = "số đảng viên của chi bộ"
+        constraints = [
+            models.UniqueConstraint(fields=["org", "status", "is_probationary"], name="headcount_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.status} {self.is_probationary}: {self.n}"

@@ -2,8 +2,10 @@
 
 - rebuild: count every kept period from scratch (every period with a rating and the current year), or
   only `--year Y [--quarter Q]`; run after a bulk load that switched the triggers off, or to repair;
+  without `--year` also the members kept per cell today (`members.headcount`, the tree's counts);
 - sync: apply the queue of changes now (a report does it before reading; a cron job can do it at night);
-- check: compare what is kept with a count from scratch; exit status 1 when they differ;
+- check: compare what is kept with a count from scratch (the members per cell too, without `--year`);
+  exit status 1 when they differ;
 - status: the kept periods and the length of the queue.
 """
 
@@ -16,6 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangvu.evaluations.periods import PeriodKey
+from dangvu.members import headcount
 from dangvu.tallies.build import check, rebuild, sync
 from dangvu.tallies.models import Tally, TallyDirty, TallyNode, TallyPeriod, TallyRollup
 
@@ -39,6 +42,9 @@ class Command(BaseCommand):
             keys = [PeriodKey(year, quarter)] if year else None
             built = rebuild(keys)
             labels = ", ".join(k.label() for k in built) or "không có kỳ nào"
+            if not year:
+                cells = headcount.rebuild()
+                labels += f"; số đảng viên từng chi bộ hôm nay ({_n(cells)} dòng)"
             self.stdout.write(f"Đã tính lại: {labels} ({time.perf_counter() - started:.1f} giây).")
         elif action == "sync":
             summary = sync()
@@ -53,11 +59,17 @@ class Command(BaseCommand):
             if year:
                 periods = periods.filter(year=year, quarter=quarter)
             problems = [p for period in periods for p in check(period)]
+            if not year:
+                problems += headcount.check()
             for problem in problems:
                 self.stderr.write(problem)
             if problems:
                 raise CommandError(f"{len(problems)} chỗ khác với số liệu gốc.")
-            self.stdout.write(f"Khớp với số liệu gốc: {periods.count()} kỳ ({time.perf_counter() - started:.1f} giây).")
+            self.stdout.write(
+                f"Khớp với số liệu gốc: {periods.count()} kỳ"
+                + ("" if year else " và số đảng viên từng chi bộ")
+                + f" ({time.perf_counter() - started:.1f} giây)."
+            )
         else:
             for period in TallyPeriod.objects.order_by("year", "quarter"):
                 label = PeriodKey(period.year, period.quarter).label()
