@@ -20,6 +20,7 @@ from dangvu.members.lifecycle import ON_ROLL, Status
 from dangvu.members.models import Member
 from dangvu.orgs.kinds import KIND_ORDER, OrgKind, kind_label
 from dangvu.orgs.models import Org, OrgVersion
+from dangvu.tallies.cache import cached
 
 # A node with more children than this shows them page by page.
 CHILDREN_PER_PAGE = 100
@@ -153,6 +154,8 @@ def _parent_path(org: Org) -> str:
     return org.path[: org.path.rstrip("/").rfind("/") + 1]
 
 
+# The tree page of a node shallower than this (the root, a province) keeps its roll-up in the cache.
+CACHED_DEPTH = 2
 # Up to this many sibling nodes are counted with one `LIKE` each (CASE); more go through `_rollup`.
 FEW_NODES = 3
 
@@ -165,6 +168,15 @@ class _Rollup:
 
     orgs: list[tuple[int, str, bool, int, int]]
     members: list[tuple[int, str, bool, int]]
+
+    def by_child(self) -> dict[int, _Rollup]:
+        """The rows split by child (one pass), so counting each of ~100 children reads its own rows only."""
+        split: dict[int, _Rollup] = {}
+        for org_row in self.orgs:
+            split.setdefault(org_row[0], _Rollup([], [])).orgs.append(org_row)
+        for member_row in self.members:
+            split.setdefault(member_row[0], _Rollup([], [])).members.append(member_row)
+        return split
 
 
 def _child_of(path_column: str, prefix: str) -> str:
@@ -179,7 +191,8 @@ def _child_of(path_column: str, prefix: str) -> str:
 
 
 def _rollup(prefix: str) -> _Rollup:
-    """The subtree of the node with path `prefix`, grouped by its children, in two queries.
+    """The subtree of the node with path `prefix`, grouped by its children, in one query (the organisations'
+    rows and the members' rows as one UNION ALL, told apart by its first column).
 
     Members are first grouped by cell (a hash aggregate over the subtree's members, read through the
     cell index), then the few thousand cell rows by child: the path is cut once per cell, not once per
@@ -194,8 +207,9 @@ def _rollup(prefix: str) -> _Rollup:
     child = _child_of("o.path", prefix)
     depth = prefix.count("/") - 1  # the children's depth: "/1/" is a root's path, its children depth 1
     org_sql = (
-        f"SELECT {child} AS child, o.kind, o.depth = %s AS itself, "
-        f"SUM(CASE WHEN o.dissolved_on IS NULL THEN 1 ELSE 0 END), COUNT(*) FROM ({inner_sql}) o GROUP BY 1, 2, 3"
+        f"SELECT 0 AS part, {child} AS child, o.kind AS name, o.depth = %s AS flag, "
+        f"SUM(CASE WHEN o.dissolved_on IS NULL THEN 1 ELSE 0 END) AS n, COUNT(*) AS total "
+        f"FROM ({inner_sql}) o GROUP BY 2, 3, 4"
     )
     members = (
         Member.objects.on_roll()
@@ -206,15 +220,27 @@ def _rollup(prefix: str) -> _Rollup:
     )
     member_inner, member_params = members.query.sql_with_params()
     member_sql = (
-        f"SELECT {child} AS child, c.status, c.is_probationary, SUM(c.n) "
-        f"FROM ({member_inner}) c JOIN {org_table} o ON o.id = c.current_org_id GROUP BY 1, 2, 3"
+        f"SELECT 1 AS part, {child} AS child, c.status AS name, c.is_probationary AS flag, SUM(c.n) AS n, 0 AS total "
+        f"FROM ({member_inner}) c JOIN {org_table} o ON o.id = c.current_org_id GROUP BY 2, 3, 4"
     )
+    result = _Rollup(orgs=[], members=[])
     with connection.cursor() as cursor:
-        cursor.execute(org_sql, [depth, *inner_params])
-        org_rows = [(int(c) if c else 0, kind, bool(it), int(a), int(t)) for c, kind, it, a, t in cursor.fetchall()]
-        cursor.execute(member_sql, list(member_params))
-        member_rows = [(int(c) if c else 0, st, bool(pr), int(n)) for c, st, pr, n in cursor.fetchall()]
-    return _Rollup(orgs=org_rows, members=member_rows)
+        cursor.execute(f"{org_sql} UNION ALL {member_sql}", [depth, *inner_params, *member_params])
+        for part, c, name, flag, n, total in cursor.fetchall():
+            if part == 0:
+                result.orgs.append((int(c) if c else 0, name, bool(flag), int(n), int(total)))
+            else:
+                result.members.append((int(c) if c else 0, name, bool(flag), int(n)))
+    return result
+
+
+def subtree_rollup(root: Org) -> _Rollup:
+    """`_rollup` of the node's subtree; for a node above CACHED_DEPTH (the root, a province: ~10⁵ members)
+    kept in the cache under the tallies' generation (`tallies.cache`: any change to a membership or to the
+    tree makes it counted again). The path is in the key: a node moved has other rows."""
+    if root.depth >= CACHED_DEPTH:
+        return _rollup(root.path)
+    return cached("tree-rollup", (root.pk, root.path), lambda: _rollup(root.path))
 
 
 def _counts_of(rollup: _Rollup, child: int | None, *, include_dissolved: bool) -> tuple[Counts, bool]:
@@ -249,11 +275,14 @@ def counts_for(nodes: list[Org], *, include_dissolved: bool = False) -> tuple[di
         return {}, {}
     parents = {_parent_path(node) for node in nodes}
     if len(nodes) > FEW_NODES and len(parents) == 1:
-        rollup = _rollup(parents.pop())
+        split = _rollup(parents.pop()).by_child()
+        empty = _Rollup([], [])
         counts: dict[int, Counts] = {}
         children: dict[int, bool] = {}
         for node in nodes:
-            counts[node.pk], children[node.pk] = _counts_of(rollup, node.pk, include_dissolved=include_dissolved)
+            counts[node.pk], children[node.pk] = _counts_of(
+                split.get(node.pk, empty), node.pk, include_dissolved=include_dissolved
+            )
         return counts, children
     org_filter, org_case = _node_case(nodes, "path")
     org_rows = (
@@ -328,11 +357,13 @@ def tree_with_counts(
     total = len(ordered)
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    rollup = _rollup(root.path)
+    rollup = subtree_rollup(root)
     root_counts, root_has_children = _counts_of(rollup, None, include_dissolved=include_dissolved)
+    split = rollup.by_child()
+    empty = _Rollup([], [])
     nodes = []
     for org in ordered[(page - 1) * per_page : page * per_page]:
-        counts, has_children = _counts_of(rollup, org.pk, include_dissolved=include_dissolved)
+        counts, has_children = _counts_of(split.get(org.pk, empty), org.pk, include_dissolved=include_dissolved)
         nodes.append(TreeNode(org=org, counts=counts, has_children=has_children))
     return (
         TreeNode(org=root, counts=root_counts, has_children=root_has_children),

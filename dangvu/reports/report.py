@@ -365,21 +365,30 @@ def history_changed(org: Org, day: date) -> bool:
     return history_probe(org, day)[0]
 
 
-def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS, on_tree: str | None = None) -> dict[str, Any]:
+def ratings_report(
+    org: Org,
+    key: PeriodKey,
+    *,
+    years_basis: str = AS_IS,
+    on_tree: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The rating figures of `org` and of each direct child for the period `key` (see the module doc).
 
     A past period whose tree or memberships changed since inside the organisation's subtree is counted on
     the tree and the memberships of its last day (`history_changed`, `reports.history`); else, and always
     for the current period, on today's tree (the fast path). `years_basis` chooses the comparison over
     the years (AS_IS or COMPARABLE, see `years_comparison`). `on_tree` forces the tree ("today" or "as_of",
-    for benchmarks and tests); None decides as above.
+    for benchmarks and tests); None decides as above. `overrides`: the regime's rule settings
+    (`rule_overrides`), when the caller has read them already.
 
     Raises ValidationError when no regime covers the period, or for a quarter under a yearly regime.
     """
     regime = regime_of(key)
     if key.quarter != YEAR and not regime.quarterly:
         raise ValidationError(ERR_QUARTER.format(regime=regime.name, label=key.label()))
-    overrides = rule_overrides(regime)
+    if overrides is None:
+        overrides = rule_overrides(regime)
     member_levels, org_levels = regime.levels("member"), regime.levels("org")
     changed, tree_changed = history_probe(org, key.end)
     if on_tree is not None:
@@ -608,6 +617,7 @@ def ratings_report(org: Org, key: PeriodKey, *, years_basis: str = AS_IS, on_tre
             tree_changed=tree_changed,
             continued=continued,
             use_tallies=on_tree is None,
+            synced=True,  # by `report_rows` above whenever the tallies are used
         ),
         "years_basis": years_basis,
         "predecessors": [{"pk": p.org_id, "name": p.name, "on": p.on.isoformat()} for p in continued if not p.moved_in],
@@ -642,6 +652,7 @@ def years_comparison(
     tree_changed: bool | None = None,
     continued: list[Predecessor] | None = None,
     use_tallies: bool = True,
+    synced: bool = False,
 ) -> list[dict[str, Any]]:
     """The organisation's rated figures for every year that has ratings (of the same quarter; 0 = the
     yearly ratings), oldest first.
@@ -660,7 +671,7 @@ def years_comparison(
         roots = [org.pk]
         if basis == COMPARABLE:
             roots += [p.org_id for p in (predecessors(org) if continued is None else continued)]
-        kept = years_rated(roots, quarter)
+        kept = years_rated(roots, quarter, synced=synced)
         if kept is not None:
             return _years_entries(kept, quarter)
     found = _years_today(org, quarter)

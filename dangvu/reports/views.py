@@ -8,6 +8,7 @@ is a 404.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -17,13 +18,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from dangvu.accounts.models import TREE_READERS, User
 from dangvu.evaluations.periods import YEAR, PeriodKey
 from dangvu.evaluations.queries import NotRatedReason
 from dangvu.evaluations.regimes.base import Subject
+from dangvu.evaluations.services import regime_of, rule_overrides
 from dangvu.members.queries import RATING_EXEMPLARY, RATING_NOT_YET, RATING_RATED
 from dangvu.orgs.kinds import Sector
 from dangvu.orgs.models import Org
@@ -43,10 +47,12 @@ from dangvu.reports.report import (
     ratings_report,
     vn_percent,
 )
+from dangvu.tallies.cache import cached
 
 FIRST_YEAR = 2008
 BASIS_PARAM = "so_sanh"
 ORGS_PER_PAGE = 100
+REPORT_CACHE = "ratings-page"
 ERR_READERS = "Báo cáo dành cho cán bộ theo phạm vi được giao."
 BLOCK_TITLES = {
     GRASSROOTS: "Tổ chức cơ sở đảng",
@@ -276,6 +282,27 @@ def _selector(key: PeriodKey) -> dict[str, Any]:
     }
 
 
+def _report_blocks(org: Org, key: PeriodKey, basis: str) -> tuple[dict[str, Any], list[BlockView], str]:
+    """The report, its three blocks and their HTML (the tables and charts: most of the page's time for a
+    province's ~100 communes), kept in the cache under the tallies' generation (`tallies.cache`): any
+    rating, membership or change of the tree makes them counted again. Also in the key: the period, the
+    comparison basis, today (the report of the current period and the choice of tree depend on it) and
+    the regime's rule settings (they set the quotas; read here, one query). Nothing in them depends on
+    who asks: the caller has checked that `org` is in the user's scope, and the links lead into its
+    subtree. Raises ValidationError as `ratings_report` does (nothing is kept then)."""
+    overrides = rule_overrides(regime_of(key))
+    settings_key = hashlib.sha256(repr(sorted(overrides.items())).encode()).hexdigest()[:16]
+
+    def compute() -> tuple[dict[str, Any], list[BlockView], str]:
+        report = ratings_report(org, key, years_basis=basis, overrides=overrides)
+        links = Links(key)
+        blocks = [_block_view(report, name, links) for name in (GRASSROOTS, CELLS, MEMBERS)]
+        return report, blocks, render_to_string("reports/_blocks.html", {"blocks": blocks})
+
+    parts = (org.pk, org.path, key.year, key.quarter, basis, timezone.localdate().isoformat(), settings_key)
+    return cached(REPORT_CACHE, parts, compute)
+
+
 @login_required
 def ratings(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -291,14 +318,15 @@ def ratings(request: HttpRequest) -> HttpResponse:
     basis = basis if basis in YEARS_BASES else AS_IS
     context["years_bases"] = list(YEARS_BASES.items())
     try:
-        report = ratings_report(org, key, years_basis=basis)
+        report, blocks, blocks_html = _report_blocks(org, key, basis)
     except ValidationError as error:
         context["error"] = " ".join(error.messages)
         return render(request, "reports/ratings.html", context)
     links = Links(key)
     context.update(
         report=report,
-        blocks=[_block_view(report, name, links) for name in (GRASSROOTS, CELLS, MEMBERS)],
+        blocks=blocks,
+        blocks_html=mark_safe(blocks_html),  # rendered by our template, escaped there
         years=_years_view(report, links, linked=basis == AS_IS and report["as_of"] is None),
         paragraph=rating_paragraph(report),
         json_url=f"{reverse('reports:ratings_json')}?{urlencode({'org': org.pk, 'nam': key.year, 'quy': key.quarter})}",
@@ -333,8 +361,6 @@ def org_list(request: HttpRequest) -> HttpResponse:
     sector = request.GET.get("loai_hinh", "")
     sector = sector if sector in Sector.values else ""
     try:
-        from dangvu.evaluations.services import regime_of
-
         regime = regime_of(key)
     except ValidationError as error:
         raise Http404(" ".join(error.messages)) from error

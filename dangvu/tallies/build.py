@@ -48,6 +48,7 @@ from dangvu.tallies.models import (
     ORGS,
     Tally,
     TallyDirty,
+    TallyGeneration,
     TallyNode,
     TallyPeriod,
     TallyRollup,
@@ -254,6 +255,7 @@ def rebuild(keys: Iterable[PeriodKey] | None = None) -> list[PeriodKey]:
     with transaction.atomic():
         _lock()
         _claim()
+        _bump_generation()
         wanted = list(keys) if keys is not None else periods_to_keep()
         if keys is None:
             stale = [p for p in TallyPeriod.objects.all() if period_key(p) not in set(wanted)]
@@ -289,6 +291,13 @@ class Dirty:
         if self.valid_from is not None and self.valid_from > end:
             return False
         return self.valid_to is None or self.valid_to > end
+
+
+def _bump_generation() -> None:
+    """Add one to the generation (`TallyGeneration`) in the caller's transaction, which holds the lock: it
+    commits with the changes it names."""
+    if not TallyGeneration.objects.filter(pk=1).update(n=F("n") + 1):
+        TallyGeneration.objects.create(pk=1, n=1)
 
 
 def _lock() -> None:
@@ -333,6 +342,7 @@ def sync() -> SyncSummary:
         summary.claimed = len(dirty)
         if not dirty:
             return summary
+        _bump_generation()
         if any(d.rebuild for d in dirty):
             summary.periods_built = [k.label() for k in rebuild()]
             summary.seconds = time.perf_counter() - started

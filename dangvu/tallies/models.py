@@ -100,3 +100,14 @@ class TallyDirty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id or ''}/{self.member_id or ''} {self.year or ''} {self.valid_from or ''}"
+
+
+class TallyGeneration(models.Model):
+    """One row (pk 1): a number `build.sync` and `build.rebuild` add one to, in their own transaction,
+    whenever they apply changes. With the queue empty it names the state of the raw data the tallies are
+    counted from, so page caches key on it (`tallies.cache`)."""
+
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.n)

@@ -125,12 +125,15 @@ def report_rows(org: Org, key: PeriodKey) -> TallyRows | None:
     return result
 
 
-def years_rated(roots: Iterable[int], quarter: int) -> dict[int, dict[str, dict[str, int]]] | None:
+def years_rated(
+    roots: Iterable[int], quarter: int, *, synced: bool = False
+) -> dict[int, dict[str, dict[str, int]]] | None:
     """{year: {"members": {level: n}, "grassroots_orgs": {level: n}}}: the ratings of every kept year of
     `quarter` given in the subtrees, at that year's end, of `roots` (an organisation inside another's
     subtree counted once; grassroots organisations of their kind then). None when nothing is kept.
-    At most six queries, whatever the number of years."""
-    sync()
+    At most six queries, whatever the number of years (five when the caller has just `synced`)."""
+    if not synced:
+        sync()
     periods = {p.pk: p.year for p in TallyPeriod.objects.filter(quarter=quarter)}
     if not periods:
         return None
