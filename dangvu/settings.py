@@ -130,6 +130,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = os.environ.get("DANGVU_DB_NO_SERVER_CURSORS", "0") == "1"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The page caches (`dangvu.tallies.cache`: the tree and rating report of the root and the provinces, keyed
+# on the tallies' generation). PostgreSQL: a table of that database (`dangvu migrate` creates it), shared
+# by every worker and host, so each changed page is counted once. SQLite: each process's memory (a cache
+# write would be a write transaction on the single-writer file).
+CACHE_TABLE = "dangvu_cache"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dangvu"}}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -14,3 +14,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # WhiteNoise looks at STATIC_ROOT when it starts; the suite serves from the app folders instead.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Each test process keeps its page caches in memory (tests/conftest.py empties them before each test):
+# tests of different databases never share an entry.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}

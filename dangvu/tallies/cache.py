@@ -22,6 +22,8 @@ a backup under a running server).
 
 from __future__ import annotations
 
+import pickle
+import zlib
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -61,9 +63,12 @@ def cached(namespace: str, parts: tuple[Hashable, ...], compute: Callable[[], T]
     if current is None:
         return compute()
     key = cache_key(namespace, parts, current)
-    found: T | None = cache.get(key)
-    if found is not None:
-        return found
+    found = cache.get(key)
+    if isinstance(found, bytes):
+        kept: T = pickle.loads(zlib.decompress(found))  # written by `cached` below
+        return kept
     value = compute()
-    cache.set(key, value, CACHE_SECONDS)
+    # Compressed: a province's report page is ~600 KB pickled (its HTML most of it), ~75 KB compressed,
+    # which the database cache then carries in one row.
+    cache.set(key, zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1), CACHE_SECONDS)
     return value
