@@ -275,13 +275,13 @@ def counts_for(nodes: list[Org], *, include_dissolved: bool = False) -> tuple[di
         return {}, {}
     parents = {_parent_path(node) for node in nodes}
     if len(nodes) > FEW_NODES and len(parents) == 1:
-        split = _rollup(parents.pop()).by_child()
+        by_child = _rollup(parents.pop()).by_child()
         empty = _Rollup([], [])
         counts: dict[int, Counts] = {}
         children: dict[int, bool] = {}
         for node in nodes:
             counts[node.pk], children[node.pk] = _counts_of(
-                split.get(node.pk, empty), node.pk, include_dissolved=include_dissolved
+                by_child.get(node.pk, empty), node.pk, include_dissolved=include_dissolved
             )
         return counts, children
     org_filter, org_case = _node_case(nodes, "path")
