@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any, cast
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -140,14 +140,22 @@ class Links:
     def _period(self, year: int | None = None) -> dict[str, Any]:
         return {"nam": year or self.key.year, "quy": self.key.quarter}
 
+    # A province's page has ~2,000 of these links: the query strings are put together from their parts,
+    # as `urlencode` would (same order, empty values left out), without building a dict for each.
+    def _query(self, org_pk: int, year: int | None, middle: str, rating: str, sector: str) -> str:
+        query = f"org={org_pk}&nam={year or self.key.year}&quy={self.key.quarter}&{middle}"
+        if rating:
+            query += f"&xep_loai={quote_plus(rating)}"
+        if sector:
+            query += f"&loai_hinh={quote_plus(sector)}"
+        return query
+
     def members(self, org_pk: int, rating: str = "", sector: str = "", year: int | None = None) -> str:
-        query = {"org": org_pk, **self._period(year), "status": "all", "xep_loai": rating, "loai_hinh": sector}
-        return f"{self.members_url}?{urlencode({k: v for k, v in query.items() if v != ''})}"
+        return f"{self.members_url}?{self._query(org_pk, year, 'status=all', rating, sector)}"
 
     def orgs(self, org_pk: int, block: str, rating: str = "", sector: str = "", year: int | None = None) -> str:
         kind = "grassroots" if block == GRASSROOTS else "cells"
-        query = {"org": org_pk, **self._period(year), "loai": kind, "xep_loai": rating, "loai_hinh": sector}
-        return f"{self.orgs_url}?{urlencode({k: v for k, v in query.items() if v != ''})}"
+        return f"{self.orgs_url}?{self._query(org_pk, year, f'loai={kind}', rating, sector)}"
 
     def report(self, org_pk: int) -> str:
         return f"{self.report_url}?{urlencode({'org': org_pk, **self._period()})}"
