@@ -31,7 +31,7 @@ from dangvu.evaluations.services import regime_of, rule_overrides
 from dangvu.members.queries import RATING_EXEMPLARY, RATING_NOT_YET, RATING_RATED
 from dangvu.orgs.kinds import Sector
 from dangvu.orgs.models import Org
-from dangvu.orgs.queries import breadcrumbs
+from dangvu.orgs.queries import CACHED_DEPTH, breadcrumbs
 from dangvu.reports.charts import Slice, bar_chart, colour_for, donut_chart
 from dangvu.reports.paragraph import rating_paragraph
 from dangvu.reports.report import (
@@ -292,8 +292,9 @@ def _selector(key: PeriodKey) -> dict[str, Any]:
 
 def _report_blocks(org: Org, key: PeriodKey, basis: str) -> tuple[dict[str, Any], list[BlockView], str]:
     """The report, its three blocks and their HTML (the tables and charts: most of the page's time for a
-    province's ~100 communes), kept in the cache under the tallies' generation (`tallies.cache`): any
-    rating, membership or change of the tree makes them counted again. Also in the key: the period, the
+    province's ~100 communes); for the root and the provinces (above `orgs.queries.CACHED_DEPTH`) kept
+    in the cache under the tallies' generation (`tallies.cache`): any rating, membership or change of
+    the tree makes them counted again. Also in the key: the period, the
     comparison basis, today (the report of the current period and the choice of tree depend on it) and
     the regime's rule settings (they set the quotas; read here, one query). Nothing in them depends on
     who asks: the caller has checked that `org` is in the user's scope, and the links lead into its
@@ -307,6 +308,8 @@ def _report_blocks(org: Org, key: PeriodKey, basis: str) -> tuple[dict[str, Any]
         blocks = [_block_view(report, name, links) for name in (GRASSROOTS, CELLS, MEMBERS)]
         return report, blocks, render_to_string("reports/_blocks.html", {"blocks": blocks})
 
+    if org.depth >= CACHED_DEPTH:  # a commune's or a cell's report: tens of milliseconds, kept nowhere
+        return compute()
     parts = (org.pk, org.path, key.year, key.quarter, basis, timezone.localdate().isoformat(), settings_key)
     return cached(REPORT_CACHE, parts, compute)
 
