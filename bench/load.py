@@ -10,6 +10,8 @@ accounts `load-*` once (through `dangvu adduser`, audited), a session row per lo
 bookkeeping (last_login, django-axes); the page mix itself only GETs.
 
 Steps: migrate; create the accounts and sample each session's URLs from its scope (`load_plan.py`);
+empty the page caches (the tree and report of the root and provinces, `dangvu.tallies.cache`; kept with
+--warm-cache);
 start gunicorn as the README's deployment runs it (`gunicorn dangvu.wsgi`, production settings:
 DEBUG off, persistent database connections) on 127.0.0.1:--port; log every session in with a real
 login POST carrying the CSRF token; run locust headless (`load_locust.py`, one user per session, all
@@ -175,6 +177,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50, help="concurrent sessions (default 50)")
     parser.add_argument("--run-time", type=int, default=60, help="seconds of load (default 60)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
+    parser.add_argument(
+        "--warm-cache", action="store_true", help="keep the page caches of the last run (default: emptied first)"
+    )
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (>1: gthread; default 1)")
     parser.add_argument("--think", default="1,3", help="think time between a session's pages, MIN,MAX s")
     parser.add_argument("--mix", default="", help="page weights, e.g. report=0,tree=20 (default: load_plan.WEIGHTS)")
@@ -208,6 +213,11 @@ def main() -> int:
     print(f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}", flush=True)
     started = time.perf_counter()
     sessions = load_plan.build_plan(args.users, args.seed)
+    if not args.warm_cache:
+        # Each run starts as after a change: the page caches (`dangvu.tallies.cache`) empty.
+        from django.core.cache import cache
+
+        cache.clear()
     connection.close()
     print(f"plan: {len(sessions)} sessions, accounts and URLs in {time.perf_counter() - started:.1f} s", flush=True)
 

@@ -7,7 +7,8 @@ time, number of SQL queries and their time per page kind, and the slowest statem
 
 Uses the accounts and URLs of `load_plan.py` (the same seed: the same pages). Read-only apart from the
 accounts `load_plan` creates when missing. `--explain` prints EXPLAIN (ANALYZE, BUFFERS) of each kind's
-slowest statement (PostgreSQL).
+slowest statement (PostgreSQL). The tree and report pages of the root and provinces are kept in the page
+caches (`dangvu.tallies.cache`) after the warm-up: `--cold` empties them before each page.
 """
 
 from __future__ import annotations
@@ -27,11 +28,15 @@ def main() -> int:
     parser.add_argument("--urls", type=int, default=4, help="URLs per kind and scope")
     parser.add_argument("--top", type=int, default=3, help="slowest statements shown per kind and scope")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument(
+        "--cold", action="store_true", help="empty the page caches before each page (the cost after a change)"
+    )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
     setup_django()
     import load_plan
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -52,6 +57,8 @@ def main() -> int:
             times, counts, sql_ms = [], [], []
             slowest: list[tuple[float, str]] = []
             for url in urls:
+                if args.cold:
+                    cache.clear()
                 with CaptureQueriesContext(connection) as queries:
                     started = time.perf_counter()
                     response = client.get(url)
