@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -16,6 +17,7 @@ from dangvu.evaluations.models import MemberRating, RuleSetting
 from dangvu.members.services import event_add
 from dangvu.tallies.build import sync
 from dangvu.tallies.cache import generation
+from dangvu.tallies.triggers import paused
 from tests.factories import World, make_member, make_org
 
 AUTH_QUERIES = 3  # session, user, the user's scope
@@ -155,3 +157,12 @@ def test_the_database_cache_keeps_the_tree_too(world: World, client_for, django_
         make_member(world.other_cell, "Đinh Văn Mới")
         sync()
         assert tree_counts(client) == {"T01": 7, "X01": 5, "X02": 2}
+
+
+def test_a_bulk_load_with_the_triggers_off_moves_the_generation_too(world: World) -> None:
+    sync()
+    before = generation()
+    assert before is not None
+    with transaction.atomic(), paused():  # as `dangvu synth` and the demo load write
+        make_member(world.village_cell, "Đinh Văn Mới")
+    assert generation() == before + 1

@@ -41,6 +41,7 @@ from dangvu.orgs.history import OrgState, tree_as_of
 from dangvu.orgs.kinds import CELL_KINDS, GRASSROOTS_KINDS, OrgKind
 from dangvu.orgs.models import OrgVersion
 from dangvu.orgs.paths import in_subtree
+from dangvu.tallies.cache import bump_generation
 from dangvu.tallies.models import (
     MEMBER_RATINGS,
     MEMBERS,
@@ -48,7 +49,6 @@ from dangvu.tallies.models import (
     ORGS,
     Tally,
     TallyDirty,
-    TallyGeneration,
     TallyNode,
     TallyPeriod,
     TallyRollup,
@@ -255,7 +255,7 @@ def rebuild(keys: Iterable[PeriodKey] | None = None) -> list[PeriodKey]:
     with transaction.atomic():
         _lock()
         _claim()
-        _bump_generation()
+        bump_generation()
         wanted = list(keys) if keys is not None else periods_to_keep()
         if keys is None:
             stale = [p for p in TallyPeriod.objects.all() if period_key(p) not in set(wanted)]
@@ -291,13 +291,6 @@ class Dirty:
         if self.valid_from is not None and self.valid_from > end:
             return False
         return self.valid_to is None or self.valid_to > end
-
-
-def _bump_generation() -> None:
-    """Add one to the generation (`TallyGeneration`) in the caller's transaction, which holds the lock: it
-    commits with the changes it names."""
-    if not TallyGeneration.objects.filter(pk=1).update(n=F("n") + 1):
-        TallyGeneration.objects.create(pk=1, n=1)
 
 
 def _lock() -> None:
@@ -342,7 +335,7 @@ def sync() -> SyncSummary:
         summary.claimed = len(dirty)
         if not dirty:
             return summary
-        _bump_generation()
+        bump_generation()
         if any(d.rebuild for d in dirty):
             summary.periods_built = [k.label() for k in rebuild()]
             summary.seconds = time.perf_counter() - started

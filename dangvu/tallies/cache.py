@@ -9,6 +9,8 @@ the queue `TallyDirty` (database triggers, whoever writes), so:
 - queue empty, generation G: every change committed so far has been applied and counted in G, so a value
   computed now may be kept under G; a change committed later makes the queue non-empty, and the sync that
   applies it makes the generation G + 1 (atomically with emptying the queue), so G is never read again;
+- a bulk load that writes with the triggers off (`triggers.paused`) adds one to the generation itself, in
+  its transaction, and rebuilds the tallies after (one more);
 - queue not empty: changes are waiting; nothing is read from or written to the cache (the caller computes
   from the raw data) until a sync applies them (any report page does, or `dangvu tallies sync`).
 
@@ -29,6 +31,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import F
 
 from dangvu.tallies.models import TallyDirty, TallyGeneration
 
@@ -50,6 +53,14 @@ def generation() -> int | None:
     if row is None or row[1]:
         return None
     return int(row[0])
+
+
+def bump_generation() -> None:
+    """Add one to the generation, in the caller's transaction (it commits with the changes it names): by
+    `build.sync` and `build.rebuild` under their lock, and by a bulk load that wrote with the triggers
+    off (`triggers.paused`)."""
+    if not TallyGeneration.objects.filter(pk=1).update(n=F("n") + 1):
+        TallyGeneration.objects.create(pk=1, n=1)
 
 
 def cache_key(namespace: str, parts: tuple[Hashable, ...], generation: int) -> str:

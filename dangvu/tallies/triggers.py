@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+from dangvu.tallies.cache import bump_generation
+
 DIRTY = "tallies_tallydirty"
 COLUMNS = "(org_id, member_id, year, quarter, valid_from, valid_to, structural, rebuild)"
 
@@ -122,6 +124,7 @@ def paused() -> Iterator[None]:
             for sql in drop_sql(vendor):
                 cursor.execute(sql)
     yield
+    bump_generation()  # what was written meanwhile left no queue row: the page caches move on all the same
     with connection.cursor() as cursor:
         if vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
