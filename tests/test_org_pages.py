@@ -623,11 +623,10 @@ def test_the_children_fragment_takes_a_fixed_number_of_queries(
 def test_the_node_page_takes_a_fixed_number_of_queries(world: World, client_for, django_assert_num_queries) -> None:
     client = client_for("commune_staff")
     # the node; ancestors; subtree sub-organisations + members; children list + their sub-organisations
-    # + their members; history; its awards
-    with django_assert_num_queries(AUTH_QUERIES + 9):
+    # and members (one query); history; its awards
+    with django_assert_num_queries(AUTH_QUERIES + 8):
         assert client.get(url("detail", world.commune)).status_code == 200
     _grow(world)
-    # more than FEW_NODES children: their sub-organisations and members from one roll-up (one query less)
     with django_assert_num_queries(AUTH_QUERIES + 8):
         assert client.get(url("detail", world.commune)).status_code == 200
 
