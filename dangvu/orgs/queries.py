@@ -154,7 +154,8 @@ def _parent_path(org: Org) -> str:
     return org.path[: org.path.rstrip("/").rfind("/") + 1]
 
 
-# The tree page of a node shallower than this (the root, a province) keeps its roll-up in the cache.
+# The tree page of a node shallower than this (the top of the tree and its children: the national root
+# and its provinces, or a province and its communes, ~10⁵ members each) keeps its roll-up in the cache.
 CACHED_DEPTH = 2
 # Up to this many sibling nodes are counted with one `LIKE` each (CASE); more go through `_rollup`.
 FEW_NODES = 3
@@ -235,9 +236,9 @@ def _rollup(prefix: str) -> _Rollup:
 
 
 def subtree_rollup(root: Org) -> _Rollup:
-    """`_rollup` of the node's subtree; for a node above CACHED_DEPTH (the root, a province: ~10⁵ members)
-    kept in the cache under the tallies' generation (`tallies.cache`: any change to a membership or to the
-    tree makes it counted again). The path is in the key: a node moved has other rows."""
+    """`_rollup` of the node's subtree; for a node above CACHED_DEPTH kept in the cache under the tallies'
+    generation (`tallies.cache`: any change to a membership or to the tree makes it counted again). The
+    path is in the key: a node moved has other rows."""
     if root.depth >= CACHED_DEPTH:
         return _rollup(root.path)
     return cached("tree-rollup", (root.pk, root.path), lambda: _rollup(root.path))

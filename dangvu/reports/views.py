@@ -292,13 +292,13 @@ def _selector(key: PeriodKey) -> dict[str, Any]:
 
 def _report_blocks(org: Org, key: PeriodKey, basis: str) -> tuple[dict[str, Any], list[BlockView], str]:
     """The report, its three blocks and their HTML (the tables and charts: most of the page's time for a
-    province's ~100 communes); for the root and the provinces (above `orgs.queries.CACHED_DEPTH`) kept
-    in the cache under the tallies' generation (`tallies.cache`): any rating, membership or change of
-    the tree makes them counted again. Also in the key: the period, the
-    comparison basis, today (the report of the current period and the choice of tree depend on it) and
-    the regime's rule settings (they set the quotas; read here, one query). Nothing in them depends on
-    who asks: the caller has checked that `org` is in the user's scope, and the links lead into its
-    subtree. Raises ValidationError as `ratings_report` does (nothing is kept then)."""
+    province's ~100 communes). Above `orgs.queries.CACHED_DEPTH` (the top of the tree and its children)
+    kept in the cache under the tallies' generation (`tallies.cache`): any rating, membership or change
+    of the tree makes them counted again. Also in the key: the period, the comparison basis, today (the
+    report of the current period and the choice of tree depend on it) and the regime's rule settings
+    (they set the quotas; read here, one query, and passed on). Nothing in them depends on who asks: the
+    caller has checked that `org` is in the user's scope, and every link leads into its subtree. Raises
+    ValidationError as `ratings_report` does (nothing is kept then)."""
     overrides = rule_overrides(regime_of(key))
     settings_key = hashlib.sha256(repr(sorted(overrides.items())).encode()).hexdigest()[:16]
 
