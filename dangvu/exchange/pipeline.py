@@ -53,7 +53,7 @@ from dangvu.evaluations.periods import YEAR, PeriodKey
 from dangvu.evaluations.regimes.base import Regime, Subject
 from dangvu.evaluations.services import ERR_QUARTER, RowInput, evaluate, regime_of, rule_overrides, subordinates_of
 from dangvu.exchange.bulk import bulk_insert
-from dangvu.exchange.kinds import ERR_ONE_OF, KINDS, CellMemo, KindDef, ParsedRow
+from dangvu.exchange.kinds import ERR_ONE_OF, KINDS, KindDef, ParsedRow
 from dangvu.exchange.models import MAX_STORED_PROBLEMS, Kind
 from dangvu.exchange.reading import ReadError, SheetRow, open_table
 from dangvu.lib.collation import name_sort_key
@@ -1073,12 +1073,12 @@ def run_import(
     )
     handler = handler_class(ctx)
 
-    memo: CellMemo = {}  # cell readings, per column, for the whole file
+    parse = definition.row_parser(table.columns)  # cell readings memoised per column for the whole file
 
     def run() -> None:
         try:
             for chunk in _chunks(table.rows, chunk_rows):
-                handler.process(handler.dedupe([definition.parse(row, memo) for row in chunk]))
+                handler.process(handler.dedupe([parse(row) for row in chunk]))
                 report.rows_done += len(chunk)
                 if progress is not None:
                     progress(report.rows_done, report.rows_total)
