@@ -24,6 +24,7 @@ _DMY = re.compile(r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{2,4})")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?\s*[eE]\s*[+-]?\d+")
 _INTEGER = re.compile(r"[+-]?\d+")
+_PLAIN_DMY = re.compile(r"(\d\d)/(\d\d)/(\d\d\d\d)", re.ASCII)
 
 TRUE_WORDS = frozenset({"x", "co", "1", "true", "yes", "dung", "c"})
 FALSE_WORDS = frozenset({"", "khong", "0", "false", "no", "sai", "k"})
@@ -86,6 +87,14 @@ def as_text(value: object) -> str:
 def as_date(value: object, number_format: str | None = None) -> datetime.date | None:
     """A date from a date cell, an Excel serial number or text (dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy,
     yyyy-mm-dd). Two-digit years, month-first dates and days that do not exist are refused."""
+    if isinstance(value, str) and (plain := _PLAIN_DMY.fullmatch(value)):
+        # The common "05/09/1985": what the general path below gives whenever it is a real day.
+        day, month, year = int(plain.group(1)), int(plain.group(2)), int(plain.group(3))
+        if month <= 12:
+            try:
+                return datetime.date(year, month, day)
+            except ValueError:
+                pass  # the general path words the refusal
     if _is_blank(value):
         return None
     if isinstance(value, datetime.datetime):
@@ -143,6 +152,8 @@ def as_id(value: object, *, digits: int | None = None, label: str, number_format
     `number_format` is the cell's Excel format (`SheetRow.number_formats`); unknown counts as non-scientific.
     Spaces inside the text are dropped ("0123 4567" -> "01234567").
     """
+    if isinstance(value, str) and value.isascii() and value.isdigit() and (digits is None or len(value) == digits):
+        return value  # plain ASCII digits: clean already, no scientific notation, nothing to drop
     if _is_blank(value):
         return None
     if isinstance(value, bool):
