@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -59,3 +60,43 @@ def _copy(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[int
                     values[at] = json.dumps(values[at])
             write_row(values)
     return ids
+
+
+class BackgroundWriter:
+    """Runs the writes of an import one at a time in a second thread, on the caller's database connection
+    (so inside its transaction), while the caller reads and parses the next chunk: PostgreSQL then works on
+    one chunk (COPY, indexes, triggers) while Python reads the next, instead of one waiting for the other.
+
+    The caller must `wait()` before it uses the connection itself (`submit` and `close` wait too): the two
+    threads never use the connection at the same time. A write that failed raises from that `wait()`.
+    """
+
+    def __init__(self) -> None:
+        self.alias = DEFAULT_DB_ALIAS
+        self.wrapper = connections[self.alias]
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+        self.pending: Future[None] | None = None
+        self.wrapper.inc_thread_sharing()
+
+    def submit(self, write: Callable[..., None], *args: Any) -> None:
+        self.wait()
+        self.pending = self.pool.submit(self._run, write, args)
+
+    def _run(self, write: Callable[..., None], args: tuple[Any, ...]) -> None:
+        connections[self.alias] = self.wrapper  # this thread's ORM and `connection` use the caller's connection
+        try:
+            write(*args)
+        finally:
+            del connections[self.alias]
+
+    def wait(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self.pool.shutdown()
+            self.wrapper.dec_thread_sharing()

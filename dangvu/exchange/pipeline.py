@@ -52,15 +52,15 @@ from dangvu.evaluations.models import MemberRating, OrgRating
 from dangvu.evaluations.periods import YEAR, PeriodKey
 from dangvu.evaluations.regimes.base import Regime, Subject
 from dangvu.evaluations.services import ERR_QUARTER, RowInput, evaluate, regime_of, rule_overrides, subordinates_of
-from dangvu.exchange.bulk import bulk_insert
+from dangvu.exchange.bulk import BackgroundWriter, bulk_insert
 from dangvu.exchange.kinds import ERR_ONE_OF, KINDS, KindDef, ParsedRow
 from dangvu.exchange.models import MAX_STORED_PROBLEMS, Kind
 from dangvu.exchange.reading import ReadError, SheetRow, open_table
 from dangvu.lib.collation import name_sort_key
 from dangvu.lib.text import fold
 from dangvu.members.checks import RecordFacts, check_record
-from dangvu.members.history import stints_of
-from dangvu.members.lifecycle import EventFact, EventKind, derive_state, derive_timeline
+from dangvu.members.history import Stretch, stints_of
+from dangvu.members.lifecycle import EventFact, EventKind, derive_history, derive_state
 from dangvu.members.models import Member, MemberEvent, Membership
 from dangvu.members.services import (
     DERIVED_FIELDS,
@@ -79,6 +79,7 @@ from dangvu.orgs.services import org_create, org_move, org_update
 from dangvu.tallies.build import sync as tallies_sync
 
 CHUNK_ROWS = 5000
+NAME_KEYS_LIMIT = 100_000
 NOTE = "Nhập từ tệp {filename} (job #{job})"
 
 ERR_DUPLICATE = "Trùng khóa với dòng {row} nhưng khác nội dung; mỗi {what} chỉ được ghi một dòng."
@@ -278,6 +279,9 @@ class Handler:
     def finish(self) -> None:
         """Called once after the last chunk (writes what was batched)."""
 
+    def close(self) -> None:
+        """Called once at the end of the run, after `finish` or on the way out of a failed one."""
+
 
 # --- organisations ------------------------------------------------------------------------------------------
 
@@ -446,6 +450,19 @@ class MemberHandler(Handler):
     def __init__(self, ctx: Context):
         super().__init__(ctx)
         self.cccd_seen: dict[str, tuple[int, str | None]] = {}
+        # full name -> (name_search, name_sort_key): names repeat ("Nguyễn Văn Hùng"), the ICU key is not free.
+        self.name_keys: dict[str, tuple[str, bytes]] = {}
+        # PostgreSQL: a chunk is written by a second thread while the next one is read and parsed.
+        self.writer = BackgroundWriter() if ctx.commit and connection.vendor == "postgresql" else None
+
+    def finish(self) -> None:
+        if self.writer is not None:
+            self.writer.wait()
+
+    def close(self) -> None:
+        if self.writer is not None:
+            writer, self.writer = self.writer, None
+            writer.close()
 
     def key(self, row: ParsedRow) -> Any:
         # The card number itself (no tuple: one key per row of a file of a million rows), else ("cccd", …).
@@ -454,6 +471,8 @@ class MemberHandler(Handler):
 
     def process(self, rows: list[ParsedRow]) -> None:
         ctx = self.ctx
+        if self.writer is not None:
+            self.writer.wait()  # the previous chunk is written before this one reads the database
         cards = {r.values["card_number"] for r in rows if r.values.get("card_number")}
         ids = {r.values["citizen_id"] for r in rows if r.values.get("citizen_id")}
         found = _members_by_keys(cards, ids)
@@ -474,7 +493,10 @@ class MemberHandler(Handler):
             elif status == "changed" and target is not None:
                 changed.append((target, row.values["_changes"]))
         if ctx.commit and not ctx.report.errors:
-            self._write(new, changed)
+            if self.writer is not None:
+                self.writer.submit(self._write, new, changed)
+            else:
+                self._write(new, changed)
 
     def _named(self, member: Member) -> str:
         info = self.ctx.org_by_pk(member.current_org_id)
@@ -591,16 +613,23 @@ class MemberHandler(Handler):
         v["_changes"] = changes
         return member
 
-    def _build(self, row: ParsedRow, now: datetime) -> dict[str, Any]:
-        """The stored values of a new member (by attribute name), derived as the services derive them."""
+    def _build(self, row: ParsedRow, now: datetime) -> tuple[dict[str, Any], list[Stretch]]:
+        """The stored values of a new member (by attribute name), derived as the services derive them, and
+        its memberships as `rebuild_memberships` derives them from its events (the admission, and the
+        confirmation if any: of two kinds, so their order does not depend on their ids)."""
         v = row.values
         values = {name: v[name] for name in MEMBER_VALUE_FIELDS if name in v}
         full_name = values["full_name"]
-        values["name_search"], values["name_sort_key"] = fold(full_name), name_sort_key(full_name)
+        names = self.name_keys.get(full_name)
+        if names is None:
+            if len(self.name_keys) >= NAME_KEYS_LIMIT:
+                self.name_keys.clear()
+            names = self.name_keys[full_name] = (fold(full_name), name_sort_key(full_name))
+        values["name_search"], values["name_sort_key"] = names
         facts = [EventFact(EventKind.ADMITTED, v["admitted_on"], v["_cell"].pk, v.get("ceremony_on"), seq=1)]
         if v.get("official_on"):
             facts.append(EventFact(EventKind.CONFIRMED, v["official_on"], seq=2))
-        state = derive_state(facts)
+        state, timeline = derive_history(facts)
         values.update(
             status=state.status,
             is_probationary=state.is_probationary,
@@ -612,7 +641,7 @@ class MemberHandler(Handler):
             created_at=now,
             updated_at=now,
         )
-        return values
+        return values, stints_of(timeline)
 
     def _write(self, new: list[ParsedRow], changed: list[tuple[Member, dict[str, Any]]]) -> None:
         ctx = self.ctx
@@ -620,7 +649,8 @@ class MemberHandler(Handler):
         audits: list[dict[str, Any]] = []
         now = timezone.now()
         if new:
-            members = [self._build(row, now) for row in new]
+            built = [self._build(row, now) for row in new]
+            members = [values for values, _ in built]
             member_ids = bulk_insert(Member, members)
             events: list[dict[str, Any]] = []
             for member_id, row in zip(member_ids, new, strict=True):
@@ -647,13 +677,7 @@ class MemberHandler(Handler):
                             "created_at": now,
                         }
                     )
-            event_ids = bulk_insert(MemberEvent, events)
-            # The memberships as `rebuild_memberships` derives them from these (the members' only) events.
-            facts: dict[int, list[EventFact]] = {}
-            for event_id, event in zip(event_ids, events, strict=True):
-                facts.setdefault(event["member_id"], []).append(
-                    EventFact(event["kind"], event["on"], event.get("org_id"), event.get("ceremony_on"), seq=event_id)
-                )
+            bulk_insert(MemberEvent, events)
             stints = [
                 {
                     "member_id": member_id,
@@ -663,10 +687,8 @@ class MemberHandler(Handler):
                     "valid_from": start,
                     "valid_to": end,
                 }
-                for member_id in member_ids
-                for org_id, status, probationary, start, end in stints_of(
-                    derive_timeline(sorted(facts[member_id], key=lambda f: (f.on, f.seq)))
-                )
+                for member_id, (_, member_stints) in zip(member_ids, built, strict=True)
+                for org_id, status, probationary, start, end in member_stints
             ]
             bulk_insert(Membership, stints)
             for member_id, stored, row in zip(member_ids, members, new, strict=True):
@@ -1086,6 +1108,7 @@ def run_import(
         except ReadError as error:
             report.file_error = error.message
         finally:
+            handler.close()
             table.close()
 
     if not commit:

@@ -115,14 +115,14 @@ def _memoised(cell: Cell) -> Callable[[Any, str | None], Reading]:
             found = stored.get(key)
             if found is not None:
                 memo.hits += 1
-                return found  # type: ignore[no-any-return]
+                return found
         try:
             found = (parse(raw, number_format), None)
         except CellError as error:
             found = (None, str(error))
         if key is not None:
             memo.put(key, found)
-        return found  # type: ignore[no-any-return]
+        return found
 
     return read
 

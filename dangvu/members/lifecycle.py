@@ -59,6 +59,7 @@ REMOVED = frozenset({Status.STRUCK_OFF, Status.EXPELLED})
 _SAME_DAY_KINDS = [kind for kind in EventKind.values if kind != EventKind.TEMP_END]
 _SAME_DAY_KINDS.insert(_SAME_DAY_KINDS.index(EventKind.TEMP_IN), EventKind.TEMP_END)
 _SAME_DAY_ORDER = {kind: index for index, kind in enumerate(_SAME_DAY_KINDS)}
+_LABELS = {kind.value: kind.label for kind in EventKind}
 
 ERR_AFTER_DEATH = "Đảng viên đã từ trần ngày {day}; không thể ghi thêm sự kiện sau ngày đó."
 ERR_NOT_ADMITTED = "“{event}” cần có sự kiện kết nạp trước đó."
@@ -127,6 +128,12 @@ class Moment:
 def derive_timeline(events: Iterable[EventFact]) -> list[Moment]:
     """The state at the end of every day that has events, oldest first: the state held from that day
     until the next moment (the membership history, `members.history`)."""
+    return derive_history(events)[1]
+
+
+def derive_history(events: Iterable[EventFact]) -> tuple[MemberState, list[Moment]]:
+    """`derive_state` and `derive_timeline` of the same events from one replay (the bulk import derives
+    both for every new member)."""
     state = MemberState()
     moments: list[Moment] = []
     for event in _replay(events, state):
@@ -135,13 +142,13 @@ def derive_timeline(events: Iterable[EventFact]) -> list[Moment]:
             moments[-1] = moment
         else:
             moments.append(moment)
-    return moments
+    return state, moments
 
 
 def _replay(events: Iterable[EventFact], state: MemberState) -> Iterable[EventFact]:
     """Apply the events to `state` in order, yielding each event after it was taken into account."""
     for event in ordered(events):
-        label = EventKind(event.kind).label
+        label = _LABELS.get(event.kind) or EventKind(event.kind).label
         if state.status == Status.DECEASED:
             state.errors.append(ERR_AFTER_DEATH.format(day=_fmt(state.status_since or event.on)))
             break
