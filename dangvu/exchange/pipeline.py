@@ -725,10 +725,9 @@ class MemberHandler(Handler):
     def _created(self, stored: dict[str, Any], cell_code: str) -> dict[str, list[Any]]:
         """`diff({}, snapshot)` of a new member, the snapshot being its stored fields as `_plain` gives them and
         its cell's code; written out because it runs once per member of a file."""
-        defaults = self.defaults
         changes: dict[str, list[Any]] = {}
-        for name in CREATED_AUDIT_FIELDS:
-            value: Any = cell_code if name == "current_org" else stored.get(name, defaults[name])
+        for name, default in self.created_defaults:
+            value: Any = cell_code if name == "current_org" else stored.get(name, default)
             if value is None:
                 continue
             kind = value.__class__
@@ -738,6 +737,10 @@ class MemberHandler(Handler):
                 value = _plain(value)
             changes[name] = [None, value]
         return changes
+
+    @functools.cached_property
+    def created_defaults(self) -> list[tuple[str, Any]]:
+        return [(name, self.defaults.get(name)) for name in CREATED_AUDIT_FIELDS]
 
     @functools.cached_property
     def defaults(self) -> dict[str, Any]:

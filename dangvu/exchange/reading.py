@@ -549,10 +549,23 @@ def _data_rows(
             formats: dict[str, str] = {}
             conversions: list[Conversion] = []
             width = len(raw)
+            filled = False
             for key, position in located:
                 value, number_format, font = raw[position] if position < width else _NO_FORMAT
-                if isinstance(value, str) and value.isascii() and _is_clean_ascii(value):
+                if value is None:
+                    values[key] = None
+                elif (
+                    value.__class__ is str
+                    and value.isascii()
+                    # `_is_clean_ascii`, inline: this runs for every cell of the file
+                    and value != ""
+                    and value[0] != " "
+                    and value[-1] != " "
+                    and "  " not in value
+                    and value.isprintable()
+                ):
                     values[key] = value  # what `_normalise` gives: nothing to clean or convert
+                    filled = True
                 elif isinstance(value, str):
                     memo = memos[key]
                     found = memo.get((value, font)) if memo.on else None
@@ -571,7 +584,7 @@ def _data_rows(
                     values[key] = _normalise(value, columns[key], conversions, font)
                 if number_format is not None:
                     formats[key] = number_format
-            if all(value is None for value in values.values()):
+            if not filled and all(value is None for value in values.values()):
                 continue
             yield SheetRow(number=number, values=values, conversions=conversions, number_formats=formats)
     finally:
