@@ -436,9 +436,10 @@ def _parse_member(r: RowReader) -> None:
 
 
 def _need_identity(parsed: ParsedRow, message: str) -> None:
-    keys = ("card_number", "citizen_id")
-    missing = not any(key in parsed.values for key in keys)
-    if missing and not any(key in keys for key, _ in parsed.errors):
+    values = parsed.values
+    if "card_number" in values or "citizen_id" in values:
+        return
+    if not any(key in ("card_number", "citizen_id") for key, _ in parsed.errors):
         parsed.error("card_number", message)
 
 

@@ -236,7 +236,7 @@ def _fmt(value: Any) -> str:
 def _fingerprint(values: dict[str, Any]) -> int:
     """A digest of a row's values, kept per key to tell an exact repeat from a conflicting one (an int: a
     million of them must fit in memory)."""
-    text = repr(sorted((k, str(v)) for k, v in values.items()))
+    text = repr(sorted(zip(values, map(str, values.values()), strict=True)))  # [(key, str(value)), …] sorted
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=12).digest())
 
 

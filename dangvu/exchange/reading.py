@@ -10,6 +10,7 @@ import codecs
 import csv
 import datetime
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -387,8 +388,9 @@ def _csv_source(path: Path, name: str) -> tuple[Iterator[tuple[int, list[_Raw]]]
         try:
             reader = csv.reader(handle_text, delimiter=delimiter)
             if encoding == "utf-8":
+                no_format = itertools.repeat(None)
                 for values in reader:
-                    yield reader.line_num, [(value, None, None) for value in values]
+                    yield reader.line_num, list(zip(values, no_format, no_format, strict=False))  # (value, None, None)
                 return
             first = True
             for values in reader:

@@ -14,7 +14,10 @@ def add_months(value: date, months: int) -> date:
     """Same day `months` later, clamped to the month's end (31/01 + 1 month = 28/02 or 29/02)."""
     index = value.month - 1 + months
     year, month = value.year + index // 12, index % 12 + 1
-    return date(year, month, min(value.day, calendar.monthrange(year, month)[1]))
+    day = value.day
+    if day > 28:  # every month has the 28 first days; only the later ones may need clamping
+        day = min(day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
 
 
 def full_months_between(start: date, end: date) -> int:
