@@ -431,6 +431,14 @@ SNAPSHOT_FIELDS = [name for name in PERSONAL_FIELDS + DERIVED_FIELDS if name != 
 CREATED_AUDIT_FIELDS = sorted([*SNAPSHOT_FIELDS, "current_org"])
 
 
+# Values an audit snapshot keeps as they are (`_plain` returns them unchanged).
+_AS_STORED = frozenset({str, bool, int})
+
+
+def _as_plain(value: Any) -> Any:
+    return date.isoformat(value) if value.__class__ is date else _plain(value)
+
+
 def _members_by_keys(cards: set[str], ids: set[str]) -> Iterable[Member]:
     """The members with one of these card numbers or CCCDs (one query per chunk). On PostgreSQL the values go
     as two arrays (`= ANY(%s)`): thousands of IN placeholders cost more to build and parse than the query."""
@@ -725,18 +733,15 @@ class MemberHandler(Handler):
     def _created(self, stored: dict[str, Any], cell_code: str) -> dict[str, list[Any]]:
         """`diff({}, snapshot)` of a new member, the snapshot being its stored fields as `_plain` gives them and
         its cell's code; written out because it runs once per member of a file."""
-        changes: dict[str, list[Any]] = {}
-        for name, default in self.created_defaults:
-            value: Any = cell_code if name == "current_org" else stored.get(name, default)
-            if value is None:
-                continue
-            kind = value.__class__
-            if kind is date:
-                value = date.isoformat(value)
-            elif kind is not str and kind is not bool and kind is not int:
-                value = _plain(value)
-            changes[name] = [None, value]
-        return changes
+        get = stored.get
+        return {
+            name: [None, value if value.__class__ in _AS_STORED else _as_plain(value)]
+            for name, value in [
+                (name, cell_code if name == "current_org" else get(name, default))
+                for name, default in self.created_defaults
+            ]
+            if value is not None
+        }
 
     @functools.cached_property
     def created_defaults(self) -> list[tuple[str, Any]]:
