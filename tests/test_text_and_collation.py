@@ -5,7 +5,7 @@ months (the regulation counts ages "tính theo tháng")."""
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -206,6 +206,18 @@ def test_name_sort_key_is_bytes_so_the_database_can_order_by_it() -> None:
 )
 def test_add_months_keeps_the_day_and_clamps_to_the_end_of_the_month(start: date, months: int, result: date) -> None:
     assert add_months(start, months) == result
+
+
+def test_add_months_agrees_with_the_calendar_for_every_day_of_a_leap_cycle() -> None:
+    import calendar
+
+    day = date(1999, 12, 1)
+    while day < date(2004, 2, 1):
+        for months in (-13, -1, 0, 1, 2, 11, 12, 13, 24, 48):
+            index = day.month - 1 + months
+            year, month = day.year + index // 12, index % 12 + 1
+            assert add_months(day, months) == date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+        day += timedelta(days=1)
 
 
 @pytest.mark.parametrize(
