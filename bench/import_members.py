@@ -3,6 +3,7 @@ N-row .xlsx or CSV: dry run, commit, re-import, on the database DATABASE_URL nam
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/dv_x .venv/bin/python bench/import_members.py 100000 --format csv
     DATABASE_URL=… .venv/bin/python bench/import_members.py 1000000 --format csv --phases dry,commit --rollback
+    DATABASE_URL=… .venv/bin/python bench/import_members.py 200000 --format csv --phases commit --rollback --vacuum
     /usr/bin/time -v … (the process's peak RSS: "Maximum resident set size")
 
 Migrates the database. The members go into the cells of the first commune of a `dangvu synth` dataset, or,
@@ -194,6 +195,15 @@ class _Rollback(Exception):
     pass
 
 
+def vacuum(connection: Any) -> None:
+    from dangvu.audit.models import AuditRecord
+    from dangvu.members.models import Member, MemberEvent, Membership
+
+    tables = ", ".join(model._meta.db_table for model in (Member, MemberEvent, Membership, AuditRecord))
+    with connection.cursor() as cursor:  # autocommit: VACUUM cannot run in a transaction
+        cursor.execute(f"VACUUM ANALYZE {tables}, tallies_tallydirty")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("rows", type=int, nargs="?", default=100_000)
@@ -201,6 +211,12 @@ def main() -> None:
     parser.add_argument("--phases", default="dry,commit,reimport", help="comma-separated: dry, commit, reimport")
     parser.add_argument("--rollback", action="store_true", help="roll every commit back (shared datasets)")
     parser.add_argument("--file", default="", help="the file to import (written first when it does not exist)")
+    parser.add_argument(
+        "--vacuum",
+        action="store_true",
+        help="PostgreSQL: VACUUM ANALYZE the tables an import writes before each phase (a rolled-back commit"
+        " leaves dead rows and index entries that slow the next one's unique checks)",
+    )
     args = parser.parse_args()
     setup_django()
     from django.db import connection, transaction
@@ -236,6 +252,8 @@ def main() -> None:
     labels = {"dry": ("dry run", False), "commit": ("commit", True), "reimport": ("re-import (unchanged)", True)}
     for phase in filter(None, args.phases.split(",")):
         label, commit = labels[phase]
+        if args.vacuum and connection.vendor == "postgresql":
+            vacuum(connection)
         cpu = time.process_time()
         started = time.perf_counter()
         try:
