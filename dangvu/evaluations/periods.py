@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,7 +21,7 @@ class PeriodKey:
     def start(self) -> date:
         return date(self.year, 1, 1) if self.quarter == YEAR else date(self.year, 3 * self.quarter - 2, 1)
 
-    @property
+    @functools.cached_property  # asked once per queued row when the kept counts absorb an import
     def end(self) -> date:
         month = 12 if self.quarter == YEAR else 3 * self.quarter
         return date(self.year, month, calendar.monthrange(self.year, month)[1])

@@ -1139,5 +1139,6 @@ def run_import(
         return report
     report.committed = True
     # The report's kept counts absorb the import now, in the import's job, not in the next report's request.
-    tallies_sync()
+    with fewer_collections():
+        tallies_sync()
     return report
