@@ -8,7 +8,8 @@ as `Model(**row)` would give it) and returns the new primary keys in the order o
   instances, no SQL text per row; row triggers fire as for INSERT.
 - SQLite (and anything else): `Model(**row)` and `bulk_create`, which returns the keys too.
 
-Both run inside the caller's transaction; nothing here commits.
+Both run inside the caller's transaction; nothing here commits. `BackgroundWriter` runs such writes in a
+second thread on the same connection, one at a time, while the caller prepares the next batch.
 """
 
 from __future__ import annotations

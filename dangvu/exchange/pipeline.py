@@ -25,6 +25,16 @@ finds the existing members; the new ones, their events, their membership history
 the audit rows go to the database with `exchange.bulk.bulk_insert` (COPY on PostgreSQL). Memory holds one
 chunk plus a key and a digest per row seen (duplicate detection): ~510 MB peak for a million rows.
 `tests/test_import_bulk_equivalence.py` compares every row written with what the per-record services write.
+
+Where the CPU went, and what was done (2026-12, measured on 200,000 new members, PostgreSQL): the rows are
+parsed by a plan compiled once per file (`KindDef.row_parser`, `rowschema.py`) instead of a reader call per
+cell; a new member's state and memberships come from one replay of its events (`derive_history`); on
+PostgreSQL a chunk is written by a second thread on the same connection (`bulk.BackgroundWriter`) while the
+next chunk is read and parsed, so the database and Python work at the same time; and the cyclic garbage
+collector runs every 20,000 allocations instead of 700 during the run (`lib/collector.py`: it was ~30 % of
+the CPU). What remains is spread thin: building and streaming the four tables' rows, the record checks,
+and PostgreSQL's own work on ~30 indexes and the kept counts' triggers, which alone allows ~10,000 members
+a second on this hardware.
 """
 
 from __future__ import annotations
