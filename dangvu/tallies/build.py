@@ -273,7 +273,7 @@ def rebuild(keys: Iterable[PeriodKey] | None = None) -> list[PeriodKey]:
 # Keeping up to date ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: an import of a million members queues ~2 million of them
 class Dirty:
     org_id: int | None
     member_id: int | None
@@ -306,11 +306,11 @@ def _claim() -> list[Dirty]:
             f"DELETE FROM {TallyDirty._meta.db_table} RETURNING org_id, member_id, year, quarter, valid_from, "
             "valid_to, structural, rebuild"
         )
-        rows = cursor.fetchall()
-    return [
-        Dirty(row[0], row[1], row[2], row[3], _as_date(row[4]), _as_date(row[5]), bool(row[6]), bool(row[7]))
-        for row in rows
-    ]
+        # Row by row, not `fetchall`: the rows and their `Dirty` would both be held at once.
+        return [
+            Dirty(row[0], row[1], row[2], row[3], _as_date(row[4]), _as_date(row[5]), bool(row[6]), bool(row[7]))
+            for row in cursor
+        ]
 
 
 def _as_date(value: Any) -> date | None:
