@@ -306,9 +306,24 @@ def _claim() -> list[Dirty]:
             f"DELETE FROM {TallyDirty._meta.db_table} RETURNING org_id, member_id, year, quarter, valid_from, "
             "valid_to, structural, rebuild"
         )
-        # Row by row, not `fetchall`: the rows and their `Dirty` would both be held at once.
+        # Row by row, not `fetchall`: the rows and their `Dirty` would both be held at once. Equal cells and
+        # dates share one object (a bulk import repeats a few thousand of each across millions of rows).
+        shared: dict[Any, Any] = {}
+
+        def one(value: Any) -> Any:
+            return shared.setdefault(value, value)
+
         return [
-            Dirty(row[0], row[1], row[2], row[3], _as_date(row[4]), _as_date(row[5]), bool(row[6]), bool(row[7]))
+            Dirty(
+                one(row[0]),
+                row[1],
+                row[2],
+                row[3],
+                one(_as_date(row[4])),
+                one(_as_date(row[5])),
+                bool(row[6]),
+                bool(row[7]),
+            )
             for row in cursor
         ]
 
