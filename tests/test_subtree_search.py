@@ -110,9 +110,16 @@ NAMES = [
 QUERIES = ["thuy", "nguyen thuy", "Nguyễn Thị Thuỷ", "an", "thu an", "huy", "THUY", "uye", "van an", "xyz", "d"]
 
 
+def _has(name: str, word: str) -> bool:
+    """A word of three letters or more anywhere in the folded name; a shorter one at the start of a word."""
+    if len(word) >= 3:
+        return word in name
+    return any(part.startswith(word) for part in name.split(" "))
+
+
 def _expected(query: str, members: list[Member]) -> list[int]:
     words = fold(query).split(" ")
-    found = [m for m in members if all(word in m.name_search for word in words)]
+    found = [m for m in members if all(_has(m.name_search, word) for word in words)]
     return [m.pk for m in sorted(found, key=lambda m: (bytes(m.name_sort_key), m.pk))]
 
 
@@ -224,6 +231,16 @@ def test_the_area_follows_every_change_of_cell_and_of_the_tree(world: World) -> 
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE members_member SET {name_index.AREA_COLUMN} = 999999")
     assert stored() == expected()
+
+
+def test_a_short_word_finds_the_names_with_a_word_starting_with_it(world: World) -> None:
+    for name in ("Hoàng Văn Ân", "Nguyễn Thị Lan", "Trần An Nhiên", "Lê Văn Hoan"):
+        make_member(world.economy_cell, name)
+    found = {m.full_name for m in member_search(world.sysadmin, MemberSearch(q="an", status="all"))}
+    assert {"Hoàng Văn Ân", "Trần An Nhiên", "Nguyễn Văn An"} <= found
+    assert not found & {"Nguyễn Thị Lan", "Lê Văn Hoan"}  # "an" inside a word: not a name starting so
+    found = {m.full_name for m in member_search(world.sysadmin, MemberSearch(q="hoan", status="all"))}
+    assert found == {"Hoàng Văn Ân", "Lê Văn Hoan", "Hoàng Đức"}  # three letters and more: anywhere
 
 
 def test_search_of_a_word_of_three_letters_and_more_and_of_shorter_ones(world: World) -> None:

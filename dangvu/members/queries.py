@@ -183,16 +183,30 @@ def birth_range(band: str, today: date) -> Q:
     return condition
 
 
+# A word shorter than this matches the start of a word of the name ("an" finds Ân, An Nhiên, not Hoàng or
+# Lan); a longer one matches anywhere in the name ("thuy" finds Thuỷ and Thuyên).
+SUBSTRING_LENGTH = 3
+
+
+def word_condition(word: str) -> Q:
+    """The folded names containing the folded word (as above). A short word anywhere would match most names
+    (two letters: "an" is in 63 % of them) and no trigram index can narrow it; at the start of a word it is
+    a name, and PostgreSQL's trigram index narrows `LIKE '% an%'` by the word-start trigram " an"."""
+    if len(word) >= SUBSTRING_LENGTH:
+        return Q(name_search__contains=word)
+    return Q(name_search__startswith=word) | Q(name_search__contains=f" {word}")
+
+
 def name_condition(query: str, *, with_citizen_id: bool) -> Q | None:
-    """Every accent-free word of the query contained in the folded name; a number also matches the
-    party card number exactly, and the CCCD exactly when the user may read it. None: no condition."""
+    """Every accent-free word of the query in the folded name (`word_condition`); a number also matches
+    the party card number exactly, and the CCCD exactly when the user may read it. None: no condition."""
     folded = fold(query)
     if not folded:
         return None
     condition = Q()
     words = folded.split(" ")
     for word in words:
-        condition &= Q(name_search__contains=word)
+        condition &= word_condition(word)
     if connection.vendor == "sqlite" and (match := name_index.match_expression(words)) is not None:
         # The same members, found through the FTS5 trigram table instead of reading every name.
         fts = f"SELECT rowid FROM {name_index.TABLE} WHERE {name_index.TABLE} MATCH %s"
