@@ -251,3 +251,25 @@ def test_search_of_a_word_of_three_letters_and_more_and_of_shorter_ones(world: W
     everyone = list(Member.objects.all())
     found = member_search(world.sysadmin, MemberSearch(q="an nguyen", status="all"))
     assert [m.pk for m in found] == _expected("an nguyen", everyone)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_the_paths_have_fine_statistics_so_a_small_subtree_is_estimated_small(world: World) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid = 'orgs_org'::regclass AND attname = 'path'"
+        )
+        assert cursor.fetchone()[0] == 10000
+
+
+def test_a_list_below_an_area_is_in_name_order_like_any_other(world: World) -> None:
+    for name in ("Trần Văn Bảo", "Lê Thị Ánh", "Nguyễn Văn Ất"):
+        make_member(world.economy_cell, name)
+    everyone = list(Member.objects.on_roll())
+    for org in (world.province, world.commune, world.agency, world.economy_cell):
+        expected = sorted(
+            (m for m in everyone if m.current_org is not None and m.current_org.path.startswith(org.path)),
+            key=lambda m: (bytes(m.name_sort_key), m.pk),
+        )
+        found = member_search(world.sysadmin, MemberSearch(org=org.pk), org=org)
+        assert [m.pk for m in found] == [m.pk for m in expected], org.code

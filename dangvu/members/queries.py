@@ -293,4 +293,10 @@ def member_search(
         # in order until a page of matches turns up can read most of it: the matches of a name cluster
         # in name order ("thuy" sorts near the end), which no planner estimate foresees.
         return members.select_related("current_org").order_by(Unindexed("name_sort_key"), "pk")
+    if within is not None and within.count("/") > 3:
+        # Below an area (a commune, an organisation, a cell: thousands of members at most) they are read by
+        # their cells and sorted. Left free, PostgreSQL misjudges how few members a deep path holds and walks
+        # the name index in order: 1.3 million rows read, 5.5 s, for an organisation of 192 members among
+        # 5.6 million. For an area or the whole tree, walking the name index finds a page at once.
+        return members.select_related("current_org").order_by(Unindexed("name_sort_key"), "pk")
     return members.select_related("current_org").order_by("name_sort_key", "pk")
