@@ -121,9 +121,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Startup options of every PostgreSQL connection. By default JIT compilation is off: the app's
     # queries are short, and on grouped subtree counts PostgreSQL's cost estimate triggers JIT, whose
     # compile time (hundreds of ms to seconds on large CASE expressions) exceeds the query itself.
+    # Parallel workers are off too: a page's queries read hundreds of rows, and a parallel plan takes the
+    # cores other requests wait for (`dangvu.lib.parallel`; rebuilds from scratch allow them again).
     # Empty = the server's own settings (e.g. behind PgBouncer, which refuses startup options: there,
-    # `ALTER ROLE … SET jit = off` does the same).
-    pg_options = os.environ.get("DANGVU_DB_PG_OPTIONS", "-c jit=off").strip()
+    # `ALTER ROLE … SET jit = off` and `… SET max_parallel_workers_per_gather = 0` do the same).
+    pg_options = os.environ.get("DANGVU_DB_PG_OPTIONS", "-c jit=off -c max_parallel_workers_per_gather=0").strip()
     if pg_options:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = pg_options
 # Behind PgBouncer in transaction mode server-side cursors do not survive between statements.

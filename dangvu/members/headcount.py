@@ -24,6 +24,8 @@ from typing import Any
 from django.db import connection as default_connection
 from django.db import transaction
 
+from dangvu.lib.parallel import allow_parallel
+
 TABLE = "members_headcount"
 MEMBERS = "members_member"
 KEY = "org_id, status, is_probationary"
@@ -96,6 +98,7 @@ def rebuild(connection: Any = None) -> int:
     """Count every cell again from the members; returns the number of rows kept."""
     connection = connection or default_connection
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        allow_parallel(cursor, connection)
         if connection.vendor == "postgresql":
             # Writers wait (their triggers would add to rows being replaced); readers go on.
             cursor.execute(f"LOCK TABLE {MEMBERS} IN SHARE MODE")

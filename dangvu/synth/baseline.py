@@ -4,8 +4,9 @@ and the test suite checks that both count the same (tests/test_synth.py)."""
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 
+from dangvu.lib.parallel import allow_parallel
 from dangvu.orgs.kinds import GRASSROOTS_KINDS, OrgKind
 from dangvu.orgs.models import Org
 
@@ -17,7 +18,8 @@ def naive_rating_counts(org: Org, year: int, quarter: int = 0) -> dict[str, dict
     ("orgs": grassroots organisations and attached cells, the report's two organisation blocks)."""
     prefix = org.path + "%"
     result: dict[str, dict[str, int]] = {"members": {}, "orgs": {}}
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        allow_parallel(cursor, connection)  # the straightforward query at its best, as a psql session runs it
         cursor.execute(
             "SELECT r.level, COUNT(*) FROM evaluations_memberrating r JOIN orgs_org o ON o.id = r.org_id "
             "WHERE o.path LIKE %s AND r.year = %s AND r.quarter = %s AND r.level <> '' GROUP BY r.level",

@@ -34,6 +34,7 @@ from dangvu.evaluations.models import MemberRating, OrgRating
 from dangvu.evaluations.periods import YEAR, PeriodKey
 from dangvu.evaluations.queries import NotRatedReason
 from dangvu.evaluations.services import regime_of
+from dangvu.lib.parallel import allow_parallel
 from dangvu.lib.rows import append_rows
 from dangvu.members.lifecycle import ON_ROLL, Status
 from dangvu.members.models import Membership
@@ -253,6 +254,8 @@ def periods_to_keep() -> list[PeriodKey]:
 def rebuild(keys: Iterable[PeriodKey] | None = None) -> list[PeriodKey]:
     """Count every kept period (or the given ones) from scratch and empty the queue."""
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            allow_parallel(cursor, connection)
         _lock()
         _claim()
         bump_generation()
