@@ -99,6 +99,9 @@ def check_port_free(port: int) -> None:
     """Refuse to start when something already listens on the port: gunicorn would keep retrying the bind
     while `wait_ready` got its answer from that other server, and the run would measure it instead."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As gunicorn binds: the connections of an earlier run waiting out TIME_WAIT do not count, a
+        # listening server does (Linux refuses that bind even with SO_REUSEADDR).
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError as error:
