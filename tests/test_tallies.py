@@ -9,6 +9,7 @@ counts equals the report counted from the raw rows on the tree of the period's l
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,14 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import F
 
 from dangvu.evaluations.models import MemberRating, OrgRating
 from dangvu.evaluations.periods import PeriodKey
 from dangvu.exchange.pipeline import run_import
 from dangvu.members import headcount
 from dangvu.members.lifecycle import ON_ROLL, EventKind
-from dangvu.members.models import Member
+from dangvu.members.models import Member, Membership
 from dangvu.members.services import event_add
 from dangvu.orgs.history import tree_as_of
 from dangvu.orgs.kinds import CELL_KINDS, OrgKind, Sector
@@ -108,6 +110,61 @@ def test_every_write_to_a_source_table_queues_a_change_whoever_writes(rated: Wor
     queued = list(TallyDirty.objects.values_list("org_id", "member_id", "year"))
     assert (rated.an.current_org_id, None, 2025) in queued and (None, rated.an.pk, 2025) in queued
     assert_consistent()
+
+
+QUEUED = ("org_id", "member_id", "year", "quarter", "valid_from", "valid_to", "structural", "rebuild")
+
+
+def take_queue() -> Counter[tuple[Any, ...]]:
+    queued = Counter(TallyDirty.objects.values_list(*QUEUED))
+    TallyDirty.objects.all().delete()
+    return queued
+
+
+def test_a_statement_of_many_rows_queues_one_row_per_changed_row(rated: World) -> None:
+    """PostgreSQL's triggers run once per statement (transition tables), SQLite's once per row: either way
+    a multi-row INSERT, UPDATE or DELETE queues one row per row it changed, the old version's and the
+    new one's for an update."""
+    rebuild()
+    assert not TallyDirty.objects.exists()
+
+    def stint(s: Membership) -> tuple[Any, ...]:
+        return (s.org_id, None, None, None, s.valid_from, s.valid_to, False, False)
+
+    stints = Membership.objects.filter(org=rated.office_cell)
+    old = [stint(s) for s in stints]
+    assert len(old) >= 3
+    assert stints.update(status=F("status")) == len(old)
+    assert take_queue() == Counter(old * 2)
+    # A multi-row INSERT … SELECT, as a COPY would: one row each.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO members_membership (member_id, org_id, valid_from, valid_to, status, is_probationary) "
+            "SELECT member_id, org_id, valid_from, valid_to, status, is_probationary FROM members_membership "
+            "WHERE org_id = %s",
+            [rated.office_cell.pk],
+        )
+    assert take_queue() == Counter(old)
+    members = list(Member.objects.filter(memberships__org=rated.office_cell).distinct())
+    MemberRating.objects.bulk_create(
+        MemberRating(member=m, org=rated.office_cell, year=2023, quarter=0, regime="QD124", level="HTTNV")
+        for m in members
+    )
+    rating_rows = [(rated.office_cell.pk, None, 2023, 0, None, None, False, False)] * len(members) + [
+        (None, m.pk, 2023, 0, None, None, False, False) for m in members
+    ]
+    assert take_queue() == Counter(rating_rows)
+    assert MemberRating.objects.filter(year=2023).delete()[0] == len(members)
+    assert take_queue() == Counter(rating_rows)
+    # The member's row: only those whose admission date changed.
+    first, second, *others = members
+    assert Member.objects.filter(pk=second.pk).update(admitted_on=date(1990, 5, 19)) == 1
+    assert take_queue() == Counter([(None, second.pk, None, None, None, None, False, False)])
+    Member.objects.filter(pk__in=[m.pk for m in members]).update(admitted_on=first.admitted_on)
+    changed = [second, *(m for m in others if m.admitted_on != first.admitted_on)]
+    assert take_queue() == Counter((None, m.pk, None, None, None, None, False, False) for m in changed)
+    Member.objects.filter(pk__in=[m.pk for m in members]).update(birth_date=F("birth_date"))
+    assert take_queue() == Counter()
 
 
 def test_a_rating_of_a_new_period_keeps_that_period(rated: World) -> None:

@@ -40,40 +40,61 @@ def _values(template: str, row: str, vendor: str) -> str:
     return template.format(r=row, true=true, false=false)
 
 
+# PostgreSQL: (trigger suffix, operation, transition tables, the rows it queues from)
+_PG_OPERATIONS = [
+    ("insert", "INSERT", "NEW TABLE AS new_rows", ["new_rows"]),
+    ("update", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows", ["old_rows", "new_rows"]),
+    ("delete", "DELETE", "OLD TABLE AS old_rows", ["old_rows"]),
+]
+# The member's "newly admitted" reason: a statement trigger with transition tables takes no column list
+# and no WHEN, so the old and new rows are paired by id instead.
+_PG_MEMBER_CHANGED = (
+    "SELECT {values} FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o.admitted_on IS DISTINCT FROM n.admitted_on"
+)
+
+
+# The queue's column types: a NULL in a UNION ALL branch needs one (an untyped NULL on every side is text).
+_PG_TYPES = ("bigint", "bigint", "integer", "integer", "date", "date", "boolean", "boolean")
+
+
+def _pg_select(template: str, row: str) -> str:
+    """The SELECT list of one queue row from the row alias `row`, its NULLs typed."""
+    values = _values(template, row, "postgresql")[1:-1].split(", ")
+    return ", ".join(f"NULL::{t}" if v == "NULL" else v for v, t in zip(values, _PG_TYPES, strict=True))
+
+
+def _pg_trigger(table: str, suffix: str, operation: str, tables: str, select: str) -> list[str]:
+    function = f"tally_dirty_{table}_{suffix}"
+    return [
+        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        f"BEGIN\n    INSERT INTO {DIRTY} {COLUMNS} {select};\n    RETURN NULL;\nEND $$",
+        f"CREATE TRIGGER {function} AFTER {operation} ON {table} REFERENCING {tables} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+    ]
+
+
+def pg_trigger_names() -> list[tuple[str, str]]:
+    """(table, trigger) of every queue trigger on PostgreSQL; the trigger's function has its name."""
+    return [
+        *((table, f"tally_dirty_{table}_{suffix}") for table in SOURCES for suffix, *_ in _PG_OPERATIONS),
+        (MEMBER_TABLE, f"tally_dirty_{MEMBER_TABLE}_update"),
+    ]
+
+
 def create_sql(vendor: str) -> list[str]:
     statements: list[str] = []
     if vendor == "postgresql":
+        # Statement-level with transition tables: a COPY of 400,000 memberships runs one INSERT … SELECT,
+        # not 400,000 PL/pgSQL calls. The same queue rows as a row trigger: one per changed row (per
+        # template), the old version's and the new one's for an update.
         for table, templates in SOURCES.items():
-            new = ", ".join(_values(t, "NEW", vendor) for t in templates)
-            old = ", ".join(_values(t, "OLD", vendor) for t in templates)
-            statements.append(
-                f"""CREATE OR REPLACE FUNCTION tally_dirty_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        INSERT INTO {DIRTY} {COLUMNS} VALUES {old};
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO {DIRTY} {COLUMNS} VALUES {new};
-    END IF;
-    RETURN NULL;
-END $$"""
-            )
-            statements.append(
-                f"CREATE TRIGGER tally_dirty AFTER INSERT OR UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION tally_dirty_{table}()"
-            )
-        member = _values(MEMBER_ROW, "NEW", vendor)
-        statements.append(
-            f"""CREATE OR REPLACE FUNCTION tally_dirty_{MEMBER_TABLE}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO {DIRTY} {COLUMNS} VALUES {member};
-    RETURN NULL;
-END $$"""
-        )
-        statements.append(
-            f"CREATE TRIGGER tally_dirty AFTER UPDATE ON {MEMBER_TABLE} FOR EACH ROW "
-            f"WHEN (OLD.admitted_on IS DISTINCT FROM NEW.admitted_on) EXECUTE FUNCTION tally_dirty_{MEMBER_TABLE}()"
-        )
+            for suffix, operation, tables, rows in _PG_OPERATIONS:
+                select = " UNION ALL ".join(
+                    f"SELECT {_pg_select(t, 'r')} FROM {source} r" for source in rows for t in templates
+                )
+                statements += _pg_trigger(table, suffix, operation, tables, select)
+        changed = _PG_MEMBER_CHANGED.format(values=_pg_select(MEMBER_ROW, "n"))
+        statements += _pg_trigger(MEMBER_TABLE, "update", "UPDATE", _PG_OPERATIONS[1][2], changed)
         return statements
     for table, templates in SOURCES.items():
         for op, rows in (("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
@@ -94,8 +115,9 @@ END $$"""
 def drop_sql(vendor: str) -> list[str]:
     if vendor == "postgresql":
         return [
-            *(f"DROP TRIGGER IF EXISTS tally_dirty ON {table}" for table in [*SOURCES, MEMBER_TABLE]),
-            *(f"DROP FUNCTION IF EXISTS tally_dirty_{table}()" for table in [*SOURCES, MEMBER_TABLE]),
+            sql
+            for table, name in pg_trigger_names()
+            for sql in (f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()")
         ]
     return [
         *(
@@ -104,6 +126,15 @@ def drop_sql(vendor: str) -> list[str]:
             for op in ("insert", "update", "delete")
         ),
         f"DROP TRIGGER IF EXISTS tally_dirty_{MEMBER_TABLE}_update",
+    ]
+
+
+def drop_row_triggers_sql() -> list[str]:
+    """PostgreSQL: the row-level triggers and functions of migration 0002 (one `tally_dirty` per table),
+    replaced by the statement-level ones in 0005."""
+    return [
+        *(f"DROP TRIGGER IF EXISTS tally_dirty ON {table}" for table in [*SOURCES, MEMBER_TABLE]),
+        *(f"DROP FUNCTION IF EXISTS tally_dirty_{table}()" for table in [*SOURCES, MEMBER_TABLE]),
     ]
 
 
@@ -117,8 +148,8 @@ def paused() -> Iterator[None]:
         if vendor == "postgresql":
             # ALTER TABLE refuses while deferred foreign-key checks are pending: run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for table in [*SOURCES, MEMBER_TABLE]:
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER tally_dirty")
+            for table, name in pg_trigger_names():
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {name}")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             for sql in drop_sql(vendor):
@@ -128,8 +159,8 @@ def paused() -> Iterator[None]:
     with connection.cursor() as cursor:
         if vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for table in [*SOURCES, MEMBER_TABLE]:
-                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER tally_dirty")
+            for table, name in pg_trigger_names():
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {name}")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             for sql in create_sql(vendor):
