@@ -30,6 +30,7 @@ class AuditRecord(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="audit_records",
+        db_index=False,  # audit_actor_idx leads with it
     )
     # Kept as text as well, so the record still says who it was if the account is removed.
     actor_name = models.CharField("tên người thực hiện", max_length=150)

@@ -126,6 +126,7 @@ class Member(models.Model):
         on_delete=models.PROTECT,
         related_name="members",
         editable=False,
+        db_index=False,  # member_org_status_name_idx leads with it
     )
     admitted_on = models.DateField("ngày vào Đảng", null=True, blank=True, editable=False)
     ceremony_on = models.DateField("ngày lễ kết nạp", null=True, blank=True, editable=False)
@@ -228,8 +229,9 @@ class Membership(models.Model):
     `valid_from` inclusive, `valid_to` exclusive, NULL = still so today.
     """
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
-    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    # No index of their own: membership_member_from_idx and membership_org_from_idx lead with them.
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships", db_index=False)
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", db_index=False)
     status = models.CharField("tình trạng", max_length=16, choices=Status.choices)
     is_probationary = models.BooleanField("dự bị", default=False)
     valid_from = models.DateField("từ ngày")
