@@ -2,6 +2,10 @@
 counted from, whoever writes (services, bulk imports, COPY, the admin, raw SQL). One queue row per
 changed row: `build.sync` later reads which organisations and periods to count again.
 
+PostgreSQL: statement-level triggers with transition tables (`REFERENCING NEW TABLE … OLD TABLE`), one
+`INSERT … SELECT` per statement and operation, so a COPY of an import's 400,000 memberships runs one
+statement instead of 400,000 PL/pgSQL calls. SQLite: row triggers. Both queue the same rows.
+
 - `orgs_orgversion` (the tree of each day): the organisation, the days of the version, `structural`;
 - `members_membership` (who was on which roll, with which status, when): the cell and the days;
 - `members_member`, when `admitted_on` changes (the "newly admitted" reason): the member;
