@@ -35,6 +35,7 @@ from dangvu.orgs.services import org_create, org_dissolve, org_move, org_update
 from dangvu.reports.report import COMPARABLE, ratings_report
 from dangvu.restructure.models import OperationKind
 from dangvu.restructure.services import decision_apply, decision_create, decision_undo, operation_add
+from dangvu.tallies import triggers
 from dangvu.tallies.build import check, rebuild, sync
 from dangvu.tallies.models import Tally, TallyDirty, TallyPeriod, TallyRollup
 from tests.factories import World, make_member
@@ -110,6 +111,23 @@ def test_every_write_to_a_source_table_queues_a_change_whoever_writes(rated: Wor
     queued = list(TallyDirty.objects.values_list("org_id", "member_id", "year"))
     assert (rated.an.current_org_id, None, 2025) in queued and (None, rated.an.pk, 2025) in queued
     assert_consistent()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite drops a table's triggers when Django rebuilds it")
+def test_after_migrate_the_queue_triggers_are_back_and_a_rebuild_is_queued(rated: World) -> None:
+    rebuild()
+    with connection.cursor() as cursor:  # what a table rebuild by a later migration does
+        cursor.execute("DROP TRIGGER tally_dirty_evaluations_memberrating_update")
+        cursor.execute("UPDATE evaluations_memberrating SET level = %s WHERE member_id = %s", ["KHTNV", rated.an.pk])
+    assert not TallyDirty.objects.exists()  # the change went unseen
+    triggers.ensure_after_migrate(using="default")
+    assert TallyDirty.objects.filter(rebuild=True).exists()
+    assert_consistent()  # the rebuild counted the unseen change
+    MemberRating.objects.filter(member=rated.an).update(level="HTNV")
+    assert TallyDirty.objects.exists()  # and the next one is queued again
+    assert_consistent()
+    triggers.ensure_after_migrate(using="default")  # nothing missing: nothing queued
+    assert not TallyDirty.objects.exists()
 
 
 QUEUED = ("org_id", "member_id", "year", "quarter", "valid_from", "valid_to", "structural", "rebuild")

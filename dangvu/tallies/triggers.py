@@ -169,3 +169,28 @@ def paused() -> Iterator[None]:
         else:
             for sql in create_sql(vendor):
                 cursor.execute(sql)
+
+
+def ensure_after_migrate(using: str = "default", **kwargs: object) -> None:
+    """post_migrate on SQLite: Django alters a SQLite table by rebuilding it (copy, drop, rename), which drops
+    its triggers. Recreate the queue triggers that are missing and queue a full rebuild, since the rows the
+    migration wrote while they were missing were not queued. PostgreSQL keeps its triggers."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from dangvu.tallies.models import TallyDirty
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    if ("tallies", "0002_triggers") not in MigrationRecorder(connection).applied_migrations():
+        return
+    wanted = {sql.split()[2]: sql for sql in create_sql("sqlite")}  # "CREATE TRIGGER <name> …"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'tally_dirty%'")
+        present = {row[0] for row in cursor.fetchall()}
+        missing = [name for name in wanted if name not in present]
+        for name in missing:
+            cursor.execute(wanted[name])
+    if missing:
+        TallyDirty.objects.using(using).create(rebuild=True)
