@@ -25,6 +25,7 @@ from django.db import connection as default_connection
 from django.db import transaction
 
 from dangvu.lib.parallel import allow_parallel
+from dangvu.lib.triggers import pg_statement_trigger, restore_sqlite_triggers
 
 TABLE = "members_headcount"
 MEMBERS = "members_member"
@@ -58,27 +59,32 @@ _SQLITE_ADD = (
 _OLD_KEY = "org_id = old.current_org_id AND status = old.status AND is_probationary = old.is_probationary"
 _SQLITE_REMOVE = f"UPDATE {TABLE} SET n = n - 1 WHERE {_OLD_KEY}; DELETE FROM {TABLE} WHERE {_OLD_KEY} AND n = 0;"
 SQLITE_TRIGGERS = {
-    "member_headcount_insert": f"AFTER INSERT ON {MEMBERS} BEGIN {_SQLITE_ADD} END",
-    "member_headcount_delete": f"AFTER DELETE ON {MEMBERS} BEGIN {_SQLITE_REMOVE} END",
-    "member_headcount_update": (
-        f"AFTER UPDATE OF current_org_id, status, is_probationary ON {MEMBERS} BEGIN {_SQLITE_REMOVE} {_SQLITE_ADD} END"
-    ),
+    name: f"CREATE TRIGGER {name} {body}"
+    for name, body in {
+        "member_headcount_insert": f"AFTER INSERT ON {MEMBERS} BEGIN {_SQLITE_ADD} END",
+        "member_headcount_delete": f"AFTER DELETE ON {MEMBERS} BEGIN {_SQLITE_REMOVE} END",
+        "member_headcount_update": (
+            f"AFTER UPDATE OF current_org_id, status, is_probationary ON {MEMBERS} "
+            f"BEGIN {_SQLITE_REMOVE} {_SQLITE_ADD} END"
+        ),
+    }.items()
 }
 
 
 def create_sql(vendor: str) -> list[str]:
     if vendor == "postgresql":
-        statements = []
-        for suffix, operation, tables, rows, then in _PG_TRIGGERS:
-            body = [_UPSERT.format(select=_GROUPED.format(rows=rows)), *([then] if then else [])]
-            statements += [
-                f"CREATE OR REPLACE FUNCTION member_headcount_{suffix}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-                f"BEGIN\n" + "".join(f"    {sql};\n" for sql in body) + "    RETURN NULL;\nEND $$",
-                f"CREATE TRIGGER member_headcount_{suffix} AFTER {operation} ON {MEMBERS} REFERENCING {tables} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION member_headcount_{suffix}()",
-            ]
-        return statements
-    return [f"CREATE TRIGGER {name} {body}" for name, body in SQLITE_TRIGGERS.items()]
+        return [
+            sql
+            for suffix, operation, tables, rows, then in _PG_TRIGGERS
+            for sql in pg_statement_trigger(
+                f"member_headcount_{suffix}",
+                MEMBERS,
+                operation,
+                tables,
+                [_UPSERT.format(select=_GROUPED.format(rows=rows)), *([then] if then else [])],
+            )
+        ]
+    return list(SQLITE_TRIGGERS.values())
 
 
 def drop_sql(vendor: str) -> list[str]:
@@ -134,18 +140,6 @@ def check() -> list[str]:
 def ensure_after_migrate(using: str = "default", **kwargs: Any) -> None:
     """post_migrate on SQLite: recreate the triggers a table rebuild dropped, and recount."""
     from django.db import connections
-    from django.db.migrations.recorder import MigrationRecorder
 
-    connection = connections[using]
-    if connection.vendor != "sqlite":
-        return
-    if ("members", "0006_headcount") not in MigrationRecorder(connection).applied_migrations():
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'member_headcount%'")
-        present = {row[0] for row in cursor.fetchall()}
-        missing = [name for name in SQLITE_TRIGGERS if name not in present]
-        for name in missing:
-            cursor.execute(f"CREATE TRIGGER {name} {SQLITE_TRIGGERS[name]}")
-    if missing:
-        rebuild(connection)
+    if restore_sqlite_triggers(using, after=("members", "0006_headcount"), triggers=SQLITE_TRIGGERS):
+        rebuild(connections[using])

@@ -33,6 +33,7 @@ from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
 from dangvu.members.models import Member
+from dangvu.orgs.paths import area_of
 
 TABLE = "member_name_fts"
 TRIGGERS = {
@@ -93,13 +94,6 @@ PG_DROP = [
     "DROP FUNCTION IF EXISTS member_area()",
     f"ALTER TABLE members_member DROP COLUMN IF EXISTS {AREA_COLUMN}",
 ]
-
-
-def area_of(path: str) -> int | None:
-    """The id in the second place of a path ("/1/7/42/" -> 7): the area of every member below it; None
-    for the root, whose subtree spans every area."""
-    parts = path.strip("/").split("/")
-    return int(parts[1]) if len(parts) > 1 else None
 
 
 def area_condition(path: str) -> RawSQL | None:

@@ -30,6 +30,7 @@ from dangvu.members.lifecycle import Status
 from dangvu.members.models import Member, MemberQuerySet, Sex
 from dangvu.orgs.kinds import Sector
 from dangvu.orgs.models import Org
+from dangvu.orgs.paths import below_area
 
 PAGE_SIZE = 50
 
@@ -285,18 +286,19 @@ def member_search(
         members = members.filter(is_probationary=True)
     elif params.membership == MEMBERSHIP_FULL:
         members = members.filter(is_probationary=False)
-    if params.q and (condition := name_condition(params.q, with_citizen_id=sensitive)) is not None:
+    condition = name_condition(params.q, with_citizen_id=sensitive) if params.q else None
+    if condition is not None:
         members = members.filter(condition)
         if within is not None and (area := name_index.area_condition(within)) is not None:
             members = members.filter(area)
-        # Every match is read for the count anyway; sorting them is cheap, whereas walking the name index
-        # in order until a page of matches turns up can read most of it: the matches of a name cluster
-        # in name order ("thuy" sorts near the end), which no planner estimate foresees.
-        return members.select_related("current_org").order_by(Unindexed("name_sort_key"), "pk")
-    if within is not None and within.count("/") > 3:
-        # Below an area (a commune, an organisation, a cell: thousands of members at most) they are read by
-        # their cells and sorted. Left free, PostgreSQL misjudges how few members a deep path holds and walks
-        # the name index in order: 1.3 million rows read, 5.5 s, for an organisation of 192 members among
-        # 5.6 million. For an area or the whole tree, walking the name index finds a page at once.
+    # Sorted after reading the matches, or read in order off the name index:
+    # - a name search: every match is read for the count anyway and sorting them is cheap, whereas walking
+    #   the name index until a page of matches turns up can read most of it (the matches of a name cluster
+    #   in name order, "thuy" near the end, which no planner estimate foresees);
+    # - below an area (a commune, an organisation, a cell: thousands of members at most): read by their
+    #   cells. Left free, PostgreSQL misjudges how few members a deep path holds and walks the name index:
+    #   1.3 million rows read, 5.5 s, for an organisation of 192 members among 5.6 million.
+    # An area or the whole tree without a name: walking the name index finds a page at once.
+    if condition is not None or (within is not None and below_area(within)):
         return members.select_related("current_org").order_by(Unindexed("name_sort_key"), "pk")
     return members.select_related("current_org").order_by("name_sort_key", "pk")

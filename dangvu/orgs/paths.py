@@ -54,3 +54,17 @@ class InSubtree(Lookup):
 def in_subtree(field: str, path: str) -> Q:
     """The rows whose `field` (a path, e.g. "current_org__path") lies in the subtree of `path`."""
     return Q(**{f"{field}__in_subtree": check_path(path)})
+
+
+def area_of(path: str) -> int | None:
+    """The id in the second place of a path ("/1/7/42/" -> 7): the root's child the node lies under (a
+    province on a national tree, a commune on a province's own), the same for its whole subtree; None for
+    the root, whose subtree spans every area."""
+    parts = check_path(path).strip("/").split("/")
+    return int(parts[1]) if len(parts) > 1 else None
+
+
+def below_area(path: str) -> bool:
+    """Deeper than an area: a commune, an organisation or a cell on a national tree (thousands of members
+    at most), not the root or a province."""
+    return check_path(path).count("/") > 3

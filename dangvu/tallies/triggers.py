@@ -20,6 +20,7 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+from dangvu.lib.triggers import pg_statement_trigger, restore_sqlite_triggers
 from dangvu.tallies.cache import bump_generation
 
 DIRTY = "tallies_tallydirty"
@@ -68,13 +69,8 @@ def _pg_select(template: str, row: str) -> str:
 
 
 def _pg_trigger(table: str, suffix: str, operation: str, tables: str, select: str) -> list[str]:
-    function = f"tally_dirty_{table}_{suffix}"
-    return [
-        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-        f"BEGIN\n    INSERT INTO {DIRTY} {COLUMNS} {select};\n    RETURN NULL;\nEND $$",
-        f"CREATE TRIGGER {function} AFTER {operation} ON {table} REFERENCING {tables} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
-    ]
+    name = f"tally_dirty_{table}_{suffix}"
+    return pg_statement_trigger(name, table, operation, tables, [f"INSERT INTO {DIRTY} {COLUMNS} {select}"])
 
 
 def pg_trigger_names() -> list[tuple[str, str]]:
@@ -172,25 +168,11 @@ def paused() -> Iterator[None]:
 
 
 def ensure_after_migrate(using: str = "default", **kwargs: object) -> None:
-    """post_migrate on SQLite: Django alters a SQLite table by rebuilding it (copy, drop, rename), which drops
-    its triggers. Recreate the queue triggers that are missing and queue a full rebuild, since the rows the
-    migration wrote while they were missing were not queued. PostgreSQL keeps its triggers."""
-    from django.db import connections
-    from django.db.migrations.recorder import MigrationRecorder
-
+    """post_migrate on SQLite: recreate the queue triggers a table rebuild dropped (Django alters a SQLite
+    table by rebuilding it) and queue a full rebuild, since the rows the migration wrote while they were
+    missing were not queued. PostgreSQL keeps its triggers."""
     from dangvu.tallies.models import TallyDirty
 
-    connection = connections[using]
-    if connection.vendor != "sqlite":
-        return
-    if ("tallies", "0002_triggers") not in MigrationRecorder(connection).applied_migrations():
-        return
     wanted = {sql.split()[2]: sql for sql in create_sql("sqlite")}  # "CREATE TRIGGER <name> …"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'tally_dirty%'")
-        present = {row[0] for row in cursor.fetchall()}
-        missing = [name for name in wanted if name not in present]
-        for name in missing:
-            cursor.execute(wanted[name])
-    if missing:
+    if restore_sqlite_triggers(using, after=("tallies", "0002_triggers"), triggers=wanted):
         TallyDirty.objects.using(using).create(rebuild=True)
