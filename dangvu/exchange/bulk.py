@@ -63,6 +63,76 @@ def _copy(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[int
     return ids
 
 
+class CopyTable:
+    """One model's rows ready for `COPY` (PostgreSQL), built where the caller likes (the import builds them in
+    its main thread, so the writer thread only streams them): `row(values)` turns a dict of attribute names
+    into the tuple of the table's columns, a field left out taking its default as `Model(**values)` would
+    give it. Without `with_pk`, the primary key is left to the column's identity (the ids are not needed)."""
+
+    def __init__(self, model: type[models.Model], *, with_pk: bool = False):
+        meta = model._meta
+        fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(str(f.column)) for f in fields)
+        self.sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+        self.table = meta.db_table
+        self.defaults = {f.attname: f.get_default() for f in fields if not f.primary_key}
+        self.pick = operator.itemgetter(*(f.attname for f in fields))  # one C call per row
+        self.json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+
+    def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        row = self.pick({**self.defaults, **values})
+        if not self.json_at:
+            return row
+        listed = list(row)
+        for at in self.json_at:
+            if listed[at] is not None:
+                listed[at] = json.dumps(listed[at])
+        return tuple(listed)
+
+
+def copy_rows(table: CopyTable, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Stream rows `table.row` built with one `COPY … FROM STDIN` (PostgreSQL, the caller's transaction)."""
+    if not rows:
+        return
+    raw = connection.connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(table.sql) as copy:
+        write_row = copy.write_row
+        for row in rows:
+            write_row(row)
+
+
+class IdPool:
+    """Primary keys drawn ahead from a table's sequence (PostgreSQL), so rows that point at new rows can be
+    built before those are written: `reserve(n)` (a query, when the connection is free) makes sure `n` are
+    at hand, `take(n)` hands them out without a query. Keys reserved and never taken are skipped, as a
+    rolled-back insert skips them: at most one `reserve` ahead per pool."""
+
+    def __init__(self, model: type[models.Model]):
+        pk = model._meta.pk
+        assert pk is not None
+        self.table, self.column = model._meta.db_table, pk.column
+        self.ids: list[int] = []
+
+    def reserve(self, n: int) -> None:
+        missing = n - len(self.ids)
+        if missing <= 0:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [self.table, self.column, missing],
+            )
+            self.ids.extend(sorted(row[0] for row in cursor.fetchall()))
+
+    def take(self, n: int) -> list[int]:
+        if n > len(self.ids):
+            raise RuntimeError(f"{self.table}: {n} keys asked for, {len(self.ids)} reserved")
+        taken, self.ids = self.ids[:n], self.ids[n:]
+        return taken
+
+
 class BackgroundWriter:
     """Runs the writes of an import one at a time in a second thread, on the caller's database connection
     (so inside its transaction), while the caller reads and parses the next chunk: PostgreSQL then works on

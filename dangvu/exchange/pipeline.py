@@ -62,7 +62,7 @@ from dangvu.evaluations.models import MemberRating, OrgRating
 from dangvu.evaluations.periods import YEAR, PeriodKey
 from dangvu.evaluations.regimes.base import Regime, Subject
 from dangvu.evaluations.services import ERR_QUARTER, RowInput, evaluate, regime_of, rule_overrides, subordinates_of
-from dangvu.exchange.bulk import BackgroundWriter, bulk_insert
+from dangvu.exchange.bulk import BackgroundWriter, CopyTable, IdPool, bulk_insert, copy_rows
 from dangvu.exchange.kinds import ERR_ONE_OF, KINDS, KindDef, ParsedRow
 from dangvu.exchange.models import MAX_STORED_PROBLEMS, Kind
 from dangvu.exchange.reading import ReadError, SheetRow, open_table
@@ -102,6 +102,10 @@ ERR_PARENT_REQUIRED = "Cần mã tổ chức cấp trên (chỉ Đảng bộ t�
 ERR_PARENT_SELF = "Tổ chức không thể là cấp trên của chính nó."
 ERR_ROOT_OUT_OF_SCOPE = "Chỉ quản trị hệ thống mới thêm được tổ chức gốc."
 ERR_NEW_MEMBER_NEEDS = "Đảng viên mới cần “{header}”."
+ERR_SAME_MEMBER = (
+    "Đảng viên này đã được ghi ở dòng {row} (nhận ra qua số thẻ đảng viên hoặc số CCCD); mỗi đảng viên chỉ được"
+    " ghi một dòng."
+)
 ERR_MEMBER_OUT_OF_SCOPE = "Đảng viên này thuộc chi bộ ngoài phạm vi của bạn; không được sửa."
 ERR_NO_MEMBER = "Không có đảng viên có {what} {value} trong phạm vi của bạn."
 ERR_NOT_CELL_EVENT = "“{code}” không phải là chi bộ."
@@ -465,7 +469,33 @@ def _members_by_keys(cards: set[str], ids: set[str]) -> Iterable[Member]:
     return Member.objects.filter(Q(card_number__in=cards) | Q(citizen_id__in=ids))
 
 
+# The tables a member import writes (PostgreSQL: by COPY, in this order).
+_WRITTEN = (Member, MemberEvent, Membership, AuditRecord)
+
+
+@dataclass
+class _Prepared:
+    """A chunk's writes as COPY rows, built in the import's main thread for the writer thread to stream."""
+
+    members: list[tuple[Any, ...]]
+    events: list[tuple[Any, ...]]
+    stints: list[tuple[Any, ...]]
+    audits: list[tuple[Any, ...]]
+    changed: list[Member]
+    fields: list[str]
+
+
 class MemberHandler(Handler):
+    """Members, written a chunk behind on PostgreSQL: `process(chunk N)` looks chunk N up (the connection is
+    free), hands chunk N-1, already built, to the writer thread, then checks and builds chunk N while the
+    database writes N-1. Python and PostgreSQL so work at the same time for the whole run rather than in
+    turns; the foreign keys are checked at the end of each COPY (immediate), on the writer's side, instead
+    of all at once at COMMIT (deferred, Django's default), and set back to deferred at the end.
+
+    A file names each member once (`dedupe` for a repeated key, `cccd_seen` for a CCCD given with two card
+    numbers, `_named_earlier` for a card in one row and the same member's CCCD alone in another), so what
+    chunk N looks up never depends on what chunk N-1 has still to write."""
+
     what = "đảng viên"
 
     def __init__(self, ctx: Context):
@@ -473,16 +503,28 @@ class MemberHandler(Handler):
         self.cccd_seen: dict[str, tuple[int, str | None]] = {}
         # full name -> (name_search, name_sort_key): names repeat ("Nguyễn Văn Hùng"), the ICU key is not free.
         self.name_keys: dict[str, tuple[str, bytes]] = {}
-        # PostgreSQL: a chunk is written by a second thread while the next one is read and parsed.
-        self.writer = BackgroundWriter() if ctx.commit and connection.vendor == "postgresql" else None
+        self.writer: BackgroundWriter | None = None
+        self.ready: _Prepared | None = None
+        if ctx.commit and connection.vendor == "postgresql":
+            self.writer = BackgroundWriter()
+            self.member_ids = IdPool(Member)
+            self.tables = {model: CopyTable(model, with_pk=model is Member) for model in _WRITTEN}
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     def finish(self) -> None:
-        if self.writer is not None:
-            self.writer.wait()
+        if self.writer is None:
+            return
+        self.writer.wait()
+        ready, self.ready = self.ready, None
+        if ready is not None and not self.ctx.report.errors:
+            self._store(ready)  # the last chunk: nothing left to overlap it with
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are all INITIALLY DEFERRED
 
     def close(self) -> None:
         super().close()
-        self.cccd_seen, self.name_keys = {}, {}
+        self.cccd_seen, self.name_keys, self.ready = {}, {}, None
         if self.writer is not None:
             writer, self.writer = self.writer, None
             writer.close()
@@ -493,12 +535,17 @@ class MemberHandler(Handler):
         return v["card_number"] if v.get("card_number") else ("cccd", v.get("citizen_id"))
 
     def process(self, rows: list[ParsedRow]) -> None:
-        ctx = self.ctx
-        if self.writer is not None:
-            self.writer.wait()  # the previous chunk is written before this one reads the database
+        ctx, writer = self.ctx, self.writer
+        if writer is not None:
+            writer.wait()  # the chunk before the last one is written: the connection is free
         cards = {r.values["card_number"] for r in rows if r.values.get("card_number")}
         ids = {r.values["citizen_id"] for r in rows if r.values.get("citizen_id")}
         found = _members_by_keys(cards, ids)
+        ready, self.ready = self.ready, None
+        if writer is not None:
+            self.member_ids.reserve(len(rows))  # at most one new member per row
+            if ready is not None and not ctx.report.errors:  # after an error nothing will be kept
+                writer.submit(self._store, ready)
         by_card: dict[str, Member] = {}
         by_cccd: dict[str, Member] = {}
         for member in found:
@@ -516,8 +563,8 @@ class MemberHandler(Handler):
             elif status == "changed" and target is not None:
                 changed.append((target, row.values["_changes"]))
         if ctx.commit and not ctx.report.errors:
-            if self.writer is not None:
-                self.writer.submit(self._write, new, changed)
+            if writer is not None:
+                self.ready = self._prepare(new, changed)
             else:
                 self._write(new, changed)
 
@@ -548,7 +595,23 @@ class MemberHandler(Handler):
         if member is None:
             self._check_new(row)
             return None
+        earlier = self._named_earlier(row, member)
+        if earlier is not None:
+            row.error("card_number" if card else "citizen_id", ERR_SAME_MEMBER.format(row=earlier))
+            return None
         return self._check_existing(row, member)
+
+    def _named_earlier(self, row: ParsedRow, member: Member) -> int | None:
+        """An earlier row of the file that named the same member by its other key (its card number in one
+        row, its CCCD alone in the other): two rows for one member, like two rows with one key, are refused.
+        Every key of the file is in `seen` (`dedupe`), so this holds across chunks as well as within one."""
+        own = self.key(row)
+        for key in (member.card_number, ("cccd", member.citizen_id) if member.citizen_id else None):
+            if key and key != own:
+                seen = self.seen.get(key)
+                if seen is not None and seen[0] < row.number:
+                    return seen[0]
+        return None
 
     def _cell(self, row: ParsedRow, key: str) -> OrgInfo | None:
         code = row.values.get(key)
@@ -667,69 +730,119 @@ class MemberHandler(Handler):
         return values, stints_of(timeline)
 
     def _write(self, new: list[ParsedRow], changed: list[tuple[Member, dict[str, Any]]]) -> None:
+        """Write a chunk here and now (SQLite, or any database without the writer thread)."""
+        now = timezone.now()
+        built = [self._build(row, now) for row in new]
+        member_ids = bulk_insert(Member, [values for values, _ in built])
+        events, stints, audits = self._related(new, built, member_ids, now)
+        bulk_insert(MemberEvent, events)
+        bulk_insert(Membership, stints)
+        members, fields = self._apply(changed, audits, now)
+        if members:
+            Member.objects.bulk_update(members, fields)
+        bulk_insert(AuditRecord, audits)
+
+    def _prepare(self, new: list[ParsedRow], changed: list[tuple[Member, dict[str, Any]]]) -> _Prepared:
+        """A chunk's rows as the writer thread will COPY them (PostgreSQL), the new members' keys taken from
+        the pool reserved while the connection was free."""
+        now = timezone.now()
+        built = [self._build(row, now) for row in new]
+        member_ids = self.member_ids.take(len(new))
+        for member_id, (values, _) in zip(member_ids, built, strict=True):
+            values["id"] = member_id
+        events, stints, audits = self._related(new, built, member_ids, now)
+        members, fields = self._apply(changed, audits, now)
+        tables = self.tables
+        return _Prepared(
+            members=[tables[Member].row(values) for values, _ in built],
+            events=[tables[MemberEvent].row(event) for event in events],
+            stints=[tables[Membership].row(stint) for stint in stints],
+            audits=[tables[AuditRecord].row(audit) for audit in audits],
+            changed=members,
+            fields=fields,
+        )
+
+    def _store(self, ready: _Prepared) -> None:
+        """Stream a prepared chunk (the writer thread, or this one when the next chunk needs it written)."""
+        tables = self.tables
+        copy_rows(tables[Member], ready.members)
+        copy_rows(tables[MemberEvent], ready.events)
+        copy_rows(tables[Membership], ready.stints)
+        if ready.changed:
+            Member.objects.bulk_update(ready.changed, ready.fields)
+        copy_rows(tables[AuditRecord], ready.audits)
+
+    def _related(
+        self,
+        new: list[ParsedRow],
+        built: list[tuple[dict[str, Any], list[Stretch]]],
+        member_ids: list[int],
+        now: datetime,
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        """The new members' events (the admission, and the confirmation if any), memberships and audit rows."""
         ctx = self.ctx
         creator_id = ctx.user.pk if ctx.user is not None and ctx.user.pk else None
-        audits: list[dict[str, Any]] = []
-        now = timezone.now()
-        if new:
-            built = [self._build(row, now) for row in new]
-            members = [values for values, _ in built]
-            member_ids = bulk_insert(Member, members)
-            events: list[dict[str, Any]] = []
-            for member_id, row in zip(member_ids, new, strict=True):
-                v = row.values
+        events: list[dict[str, Any]] = []
+        for member_id, row in zip(member_ids, new, strict=True):
+            v = row.values
+            events.append(
+                {
+                    "member_id": member_id,
+                    "kind": EventKind.ADMITTED.value,
+                    "on": v["admitted_on"],
+                    "org_id": v["_cell"].pk,
+                    "ceremony_on": v.get("ceremony_on"),
+                    "created_by_id": creator_id,
+                    "note": ctx.note[:500],
+                    "created_at": now,
+                }
+            )
+            if v.get("official_on"):
                 events.append(
                     {
                         "member_id": member_id,
-                        "kind": EventKind.ADMITTED.value,
-                        "on": v["admitted_on"],
-                        "org_id": v["_cell"].pk,
-                        "ceremony_on": v.get("ceremony_on"),
+                        "kind": EventKind.CONFIRMED.value,
+                        "on": v["official_on"],
                         "created_by_id": creator_id,
-                        "note": ctx.note[:500],
                         "created_at": now,
                     }
                 )
-                if v.get("official_on"):
-                    events.append(
-                        {
-                            "member_id": member_id,
-                            "kind": EventKind.CONFIRMED.value,
-                            "on": v["official_on"],
-                            "created_by_id": creator_id,
-                            "created_at": now,
-                        }
-                    )
-            bulk_insert(MemberEvent, events)
-            stints = [
-                {
-                    "member_id": member_id,
-                    "org_id": org_id,
-                    "status": status,
-                    "is_probationary": probationary,
-                    "valid_from": start,
-                    "valid_to": end,
-                }
-                for member_id, (_, member_stints) in zip(member_ids, built, strict=True)
-                for org_id, status, probationary, start, end in member_stints
-            ]
-            bulk_insert(Membership, stints)
-            for member_id, stored, row in zip(member_ids, members, new, strict=True):
-                changes = self._created(stored, row.values["_cell"].code)
-                audits.append(self._audit(Action.CREATE, member_id, stored["full_name"], changes, now))
-        if changed:
-            fields: set[str] = set()
-            for member, changes in changed:
-                for name, (_, after) in changes.items():
-                    setattr(member, name, after if name != "birth_date" else date.fromisoformat(after))
-                    fields.add(name)
-                member.name_search, member.name_sort_key = fold(member.full_name), name_sort_key(member.full_name)
-                member.updated_at = now
-                audits.append(self._audit(Action.UPDATE, member.pk, str(member), changes, now))
-            Member.objects.bulk_update(
-                [m for m, _ in changed], [*sorted(fields), "name_search", "name_sort_key", "updated_at"]
+        stints = [
+            {
+                "member_id": member_id,
+                "org_id": org_id,
+                "status": status,
+                "is_probationary": probationary,
+                "valid_from": start,
+                "valid_to": end,
+            }
+            for member_id, (_, member_stints) in zip(member_ids, built, strict=True)
+            for org_id, status, probationary, start, end in member_stints
+        ]
+        audits = [
+            self._audit(
+                Action.CREATE, member_id, stored["full_name"], self._created(stored, row.values["_cell"].code), now
             )
-        bulk_insert(AuditRecord, audits)
+            for member_id, (stored, _), row in zip(member_ids, built, new, strict=True)
+        ]
+        return events, stints, audits
+
+    def _apply(
+        self, changed: list[tuple[Member, dict[str, Any]]], audits: list[dict[str, Any]], now: datetime
+    ) -> tuple[list[Member], list[str]]:
+        """Set the changed members' new values (and add their audit rows); returns them and the fields to
+        write."""
+        if not changed:
+            return [], []
+        fields: set[str] = set()
+        for member, changes in changed:
+            for name, (_, after) in changes.items():
+                setattr(member, name, after if name != "birth_date" else date.fromisoformat(after))
+                fields.add(name)
+            member.name_search, member.name_sort_key = fold(member.full_name), name_sort_key(member.full_name)
+            member.updated_at = now
+            audits.append(self._audit(Action.UPDATE, member.pk, str(member), changes, now))
+        return [m for m, _ in changed], [*sorted(fields), "name_search", "name_sort_key", "updated_at"]
 
     def _audit(self, action: str, pk: int, text: str, changes: dict[str, Any], now: datetime) -> dict[str, Any]:
         user = self.ctx.user

@@ -1,0 +1,118 @@
+"""The member import writes each chunk one chunk behind on PostgreSQL (`MemberHandler.process`): chunk N is
+looked up and checked while the writer thread writes chunk N-1. These tests hold it to what a row-by-row
+import would do: a member changed by one chunk and found again by the next is compared with its new values,
+the foreign keys are back to deferred afterwards, and the keys drawn ahead are handed out in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from dangvu.audit.models import AuditRecord
+from dangvu.exchange.bulk import IdPool
+from dangvu.exchange.pipeline import run_import
+from dangvu.members.models import Member, Membership
+from tests.factories import World
+from tests.test_import_pipeline import MEMBER_HEADERS, new_member_row, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def member_row(member: Member, *, card: str, cccd: str, home_town: str) -> list[str]:
+    """A row of `MEMBER_HEADERS` repeating the member's name, sex and birth date (required columns)."""
+    sex = "Nữ" if member.sex == "female" else "Nam"
+    return [card, member.full_name, sex, member.birth_date.strftime("%d/%m/%Y"), cccd, home_town, "", "", "", ""]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 5000])
+@pytest.mark.parametrize("card_first", [True, False])
+def test_one_member_named_by_its_card_in_one_row_and_its_cccd_alone_in_another_is_refused(
+    world: World, tmp_path: Path, chunk_rows: int, card_first: bool
+) -> None:
+    """Two rows for one member would be compared with the same stored values (in one chunk) or with values
+    the chunk before has still to write: the second row is refused, as a repeated key is, wherever the
+    chunks split the file, and nothing is written."""
+    binh = world.binh
+    assert binh.citizen_id
+    by_card = member_row(binh, card="10000002", cccd="", home_town="Xã Tân Lập")
+    by_cccd = member_row(binh, card="", cccd=binh.citizen_id, home_town="Xã Mới")
+    first, second = (by_card, by_cccd) if card_first else (by_cccd, by_card)
+    other = member_row(world.an, card="10000001", cccd="", home_town="Xã Bình An")
+    path = write_csv(tmp_path / "hai-lan.csv", [MEMBER_HEADERS, first, other, second])
+    report = run_import(kind="members", path=path, user=world.commune_staff, commit=True, chunk_rows=chunk_rows)
+    assert not report.committed
+    assert [(p.row, p.column, p.message) for p in report.problems if p.level == "error"] == [
+        (
+            4,
+            "Số thẻ đảng viên" if second is by_card else "Số CCCD",
+            "Đảng viên này đã được ghi ở dòng 2 (nhận ra qua số thẻ đảng viên hoặc số CCCD); mỗi đảng viên chỉ"
+            " được ghi một dòng.",
+        )
+    ]
+    binh.refresh_from_db()
+    world.an.refresh_from_db()
+    assert (binh.home_town, world.an.home_town) == ("Xã An Phú", "Xã An Phú")
+    assert not AuditRecord.objects.filter(action="update").exists()
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 5000])
+def test_new_and_changed_members_over_several_chunks_are_all_written(
+    world: World, tmp_path: Path, chunk_rows: int
+) -> None:
+    rows = [
+        MEMBER_HEADERS,
+        new_member_row("0200001", "001090000001", "Lê Văn Một"),
+        member_row(world.binh, card="10000002", cccd="", home_town="Xã Tân Lập"),
+        new_member_row("0200002", "001090000002", "Lê Văn Hai"),
+        new_member_row("0200003", "001090000003", "Lê Văn Ba"),
+        member_row(world.an, card="10000001", cccd="", home_town="Xã Bình An"),
+    ]
+    report = run_import(
+        kind="members",
+        path=write_csv(tmp_path / "moi.csv", rows),
+        user=world.commune_staff,
+        commit=True,
+        chunk_rows=chunk_rows,
+    )
+    assert report.committed and (report.new, report.changed) == (3, 2), report.problems
+    created = Member.objects.filter(card_number__startswith="02000").order_by("card_number")
+    assert [m.full_name for m in created] == ["Lê Văn Một", "Lê Văn Hai", "Lê Văn Ba"]
+    assert all(Membership.objects.filter(member=m).count() == 2 for m in created)
+    assert (
+        AuditRecord.objects.filter(action="create", target_type="member", target_id__in=[m.pk for m in created]).count()
+        == 3
+    )
+    world.binh.refresh_from_db()
+    world.an.refresh_from_db()
+    assert (world.binh.home_town, world.an.home_town) == ("Xã Tân Lập", "Xã Bình An")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SET CONSTRAINTS: PostgreSQL only")
+def test_the_foreign_keys_are_deferred_again_after_an_import(world: World, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "moi.csv", [MEMBER_HEADERS, new_member_row()])
+    report = run_import(kind="members", path=path, user=world.commune_staff, commit=True)
+    assert report.committed, report.problems
+    # Deferred: a row pointing at no member is accepted until the transaction ends (this savepoint is then
+    # rolled back). Left immediate, the insert itself would fail.
+    cell = world.office_cell
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(member_id=-1, org=cell, status="official", valid_from="2020-01-01")
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the check, now: the failure the mode deferred
+    assert Member.objects.filter(card_number="0200001").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="keys drawn from a sequence: PostgreSQL only")
+def test_keys_reserved_ahead_are_handed_out_in_order_and_never_twice() -> None:
+    pool = IdPool(Member)
+    pool.reserve(3)
+    pool.reserve(2)  # already at hand: no query, no key skipped
+    first = pool.take(2)
+    pool.reserve(4)
+    rest = pool.take(4)
+    assert first == sorted(first) and rest == sorted(rest) and first[-1] < rest[0]
+    assert len(set(first + rest)) == 6
+    with pytest.raises(RuntimeError):
+        pool.take(1)
