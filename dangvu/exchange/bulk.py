@@ -65,30 +65,44 @@ def _copy(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[int
 
 class CopyTable:
     """One model's rows ready for `COPY` (PostgreSQL), built where the caller likes (the import builds them in
-    its main thread, so the writer thread only streams them): `row(values)` turns a dict of attribute names
-    into the tuple of the table's columns, a field left out taking its default as `Model(**values)` would
-    give it. Without `with_pk`, the primary key is left to the column's identity (the ids are not needed)."""
+    its main thread, so the writer thread only streams them).
 
-    def __init__(self, model: type[models.Model], *, with_pk: bool = False):
+    `given` names the attributes the caller fills, in the order of its tuples; every other column takes its
+    field's default, as `Model(**values)` would give it, except the primary key, left to the column's
+    identity unless given. `row(values)` completes a tuple of the given values (a JSON column's value is
+    serialised here); `row_of(values)` takes a dict, a given attribute left out taking its default.
+    Defaults are read once: fine for constants, not for a default that must differ per row."""
+
+    def __init__(self, model: type[models.Model], given: Sequence[str]):
         meta = model._meta
-        fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
+        by_name = {f.attname: f for f in meta.concrete_fields}
+        first = [by_name[name] for name in given]
+        rest = [f for f in meta.concrete_fields if f.attname not in given and not f.primary_key]
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(str(f.column)) for f in fields)
+        columns = ", ".join(quote(str(f.column)) for f in [*first, *rest])
         self.sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
         self.table = meta.db_table
-        self.defaults = {f.attname: f.get_default() for f in fields if not f.primary_key}
-        self.pick = operator.itemgetter(*(f.attname for f in fields))  # one C call per row
-        self.json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+        self.given = tuple(given)
+        self.rest = tuple(_json(f.get_default()) if isinstance(f, models.JSONField) else f.get_default() for f in rest)
+        self.defaults = {f.attname: f.get_default() for f in first if not f.primary_key}
+        self.pick = operator.itemgetter(*given)  # one C call per row
+        self.json_at = [i for i, f in enumerate(first) if isinstance(f, models.JSONField)]
 
-    def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        row = self.pick({**self.defaults, **values})
-        if not self.json_at:
-            return row
-        listed = list(row)
-        for at in self.json_at:
-            if listed[at] is not None:
-                listed[at] = json.dumps(listed[at])
-        return tuple(listed)
+    def row(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        if self.json_at:
+            listed = list(values)
+            for at in self.json_at:
+                listed[at] = _json(listed[at])
+            values = tuple(listed)
+        return values + self.rest
+
+    def row_of(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        return self.row(self.pick({**self.defaults, **values}))
+
+
+def _json(value: Any) -> str | None:
+    # Non-ASCII kept as is (Vietnamese names): about half the text of \uXXXX escapes, the same jsonb value.
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def copy_rows(table: CopyTable, rows: Sequence[tuple[Any, ...]]) -> None:

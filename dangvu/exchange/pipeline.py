@@ -250,9 +250,15 @@ def _fmt(value: Any) -> str:
 
 def _fingerprint(values: dict[str, Any]) -> int:
     """A digest of a row's values, kept per key to tell an exact repeat from a conflicting one (an int: a
-    million of them must fit in memory)."""
-    text = repr(sorted(zip(values, map(str, values.values()), strict=True)))  # [(key, str(value)), …] sorted
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=12).digest())
+    million of them must fit in memory). Python's own 64-bit hash of the (name, value) pairs, whatever their
+    order: it is compared only between rows of one file with the same key, so a collision (2**-64 a pair)
+    is not a practical risk, and it costs a tenth of a cryptographic digest of the row's text, which is
+    still used for a value Python cannot hash."""
+    try:
+        return hash(frozenset(values.items()))
+    except TypeError:
+        text = repr(sorted(zip(values, map(str, values.values()), strict=True)))  # [(key, str(value)), …]
+        return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=12).digest())
 
 
 class Handler:
@@ -469,8 +475,13 @@ def _members_by_keys(cards: set[str], ids: set[str]) -> Iterable[Member]:
     return Member.objects.filter(Q(card_number__in=cards) | Q(citizen_id__in=ids))
 
 
-# The tables a member import writes (PostgreSQL: by COPY, in this order).
-_WRITTEN = (Member, MemberEvent, Membership, AuditRecord)
+# What a member import writes of each new member's events, memberships and audit rows, in this order (the
+# tuples `_related` and `_audit` build; on PostgreSQL the columns of their COPY, the others take defaults).
+EVENT_COLUMNS = ("member_id", "kind", "on", "org_id", "ceremony_on", "created_by_id", "note", "created_at")
+STINT_COLUMNS = ("member_id", "org_id", "status", "is_probationary", "valid_from", "valid_to")
+AUDIT_COLUMNS = (
+    *("at", "actor_id", "actor_name", "action", "target_type", "target_id", "target_repr", "changes", "note"),
+)
 
 
 @dataclass
@@ -508,7 +519,10 @@ class MemberHandler(Handler):
         if ctx.commit and connection.vendor == "postgresql":
             self.writer = BackgroundWriter()
             self.member_ids = IdPool(Member)
-            self.tables = {model: CopyTable(model, with_pk=model is Member) for model in _WRITTEN}
+            self.members = CopyTable(Member, [f.attname for f in Member._meta.concrete_fields])
+            self.events = CopyTable(MemberEvent, EVENT_COLUMNS)
+            self.stints = CopyTable(Membership, STINT_COLUMNS)
+            self.audits = CopyTable(AuditRecord, AUDIT_COLUMNS)
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
@@ -595,9 +609,9 @@ class MemberHandler(Handler):
         if member is None:
             self._check_new(row)
             return None
-        earlier = self._named_earlier(row, member)
-        if earlier is not None:
-            row.error("card_number" if card else "citizen_id", ERR_SAME_MEMBER.format(row=earlier))
+        earlier_row = self._named_earlier(row, member)
+        if earlier_row is not None:
+            row.error("card_number" if card else "citizen_id", ERR_SAME_MEMBER.format(row=earlier_row))
             return None
         return self._check_existing(row, member)
 
@@ -735,12 +749,12 @@ class MemberHandler(Handler):
         built = [self._build(row, now) for row in new]
         member_ids = bulk_insert(Member, [values for values, _ in built])
         events, stints, audits = self._related(new, built, member_ids, now)
-        bulk_insert(MemberEvent, events)
-        bulk_insert(Membership, stints)
+        bulk_insert(MemberEvent, [dict(zip(EVENT_COLUMNS, event, strict=True)) for event in events])
+        bulk_insert(Membership, [dict(zip(STINT_COLUMNS, stint, strict=True)) for stint in stints])
         members, fields = self._apply(changed, audits, now)
         if members:
             Member.objects.bulk_update(members, fields)
-        bulk_insert(AuditRecord, audits)
+        bulk_insert(AuditRecord, [dict(zip(AUDIT_COLUMNS, audit, strict=True)) for audit in audits])
 
     def _prepare(self, new: list[ParsedRow], changed: list[tuple[Member, dict[str, Any]]]) -> _Prepared:
         """A chunk's rows as the writer thread will COPY them (PostgreSQL), the new members' keys taken from
@@ -752,25 +766,24 @@ class MemberHandler(Handler):
             values["id"] = member_id
         events, stints, audits = self._related(new, built, member_ids, now)
         members, fields = self._apply(changed, audits, now)
-        tables = self.tables
+        event_row, stint_row, audit_row = self.events.row, self.stints.row, self.audits.row
         return _Prepared(
-            members=[tables[Member].row(values) for values, _ in built],
-            events=[tables[MemberEvent].row(event) for event in events],
-            stints=[tables[Membership].row(stint) for stint in stints],
-            audits=[tables[AuditRecord].row(audit) for audit in audits],
+            members=[self.members.row_of(values) for values, _ in built],
+            events=[event_row(event) for event in events],
+            stints=[stint_row(stint) for stint in stints],
+            audits=[audit_row(audit) for audit in audits],
             changed=members,
             fields=fields,
         )
 
     def _store(self, ready: _Prepared) -> None:
-        """Stream a prepared chunk (the writer thread, or this one when the next chunk needs it written)."""
-        tables = self.tables
-        copy_rows(tables[Member], ready.members)
-        copy_rows(tables[MemberEvent], ready.events)
-        copy_rows(tables[Membership], ready.stints)
+        """Stream a prepared chunk (the writer thread, or this one for the last chunk)."""
+        copy_rows(self.members, ready.members)
+        copy_rows(self.events, ready.events)
+        copy_rows(self.stints, ready.stints)
         if ready.changed:
             Member.objects.bulk_update(ready.changed, ready.fields)
-        copy_rows(tables[AuditRecord], ready.audits)
+        copy_rows(self.audits, ready.audits)
 
     def _related(
         self,
@@ -778,57 +791,35 @@ class MemberHandler(Handler):
         built: list[tuple[dict[str, Any], list[Stretch]]],
         member_ids: list[int],
         now: datetime,
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-        """The new members' events (the admission, and the confirmation if any), memberships and audit rows."""
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """The new members' events (the admission, and the confirmation if any), memberships and audit rows,
+        as tuples of EVENT_COLUMNS, STINT_COLUMNS and AUDIT_COLUMNS."""
         ctx = self.ctx
         creator_id = ctx.user.pk if ctx.user is not None and ctx.user.pk else None
-        events: list[dict[str, Any]] = []
+        note = ctx.note[:500]
+        admitted, confirmed = EventKind.ADMITTED.value, EventKind.CONFIRMED.value
+        events: list[tuple[Any, ...]] = []
+        append = events.append
         for member_id, row in zip(member_ids, new, strict=True):
             v = row.values
-            events.append(
-                {
-                    "member_id": member_id,
-                    "kind": EventKind.ADMITTED.value,
-                    "on": v["admitted_on"],
-                    "org_id": v["_cell"].pk,
-                    "ceremony_on": v.get("ceremony_on"),
-                    "created_by_id": creator_id,
-                    "note": ctx.note[:500],
-                    "created_at": now,
-                }
-            )
-            if v.get("official_on"):
-                events.append(
-                    {
-                        "member_id": member_id,
-                        "kind": EventKind.CONFIRMED.value,
-                        "on": v["official_on"],
-                        "created_by_id": creator_id,
-                        "created_at": now,
-                    }
-                )
+            append((member_id, admitted, v["admitted_on"], v["_cell"].pk, v.get("ceremony_on"), creator_id, note, now))
+            official_on = v.get("official_on")
+            if official_on:
+                append((member_id, confirmed, official_on, None, None, creator_id, "", now))
         stints = [
-            {
-                "member_id": member_id,
-                "org_id": org_id,
-                "status": status,
-                "is_probationary": probationary,
-                "valid_from": start,
-                "valid_to": end,
-            }
+            (member_id, *stint)
             for member_id, (_, member_stints) in zip(member_ids, built, strict=True)
-            for org_id, status, probationary, start, end in member_stints
+            for stint in member_stints
         ]
+        audit = self._audit
         audits = [
-            self._audit(
-                Action.CREATE, member_id, stored["full_name"], self._created(stored, row.values["_cell"].code), now
-            )
+            audit(Action.CREATE, member_id, stored["full_name"], self._created(stored, row.values["_cell"].code), now)
             for member_id, (stored, _), row in zip(member_ids, built, new, strict=True)
         ]
         return events, stints, audits
 
     def _apply(
-        self, changed: list[tuple[Member, dict[str, Any]]], audits: list[dict[str, Any]], now: datetime
+        self, changed: list[tuple[Member, dict[str, Any]]], audits: list[tuple[Any, ...]], now: datetime
     ) -> tuple[list[Member], list[str]]:
         """Set the changed members' new values (and add their audit rows); returns them and the fields to
         write."""
@@ -844,19 +835,14 @@ class MemberHandler(Handler):
             audits.append(self._audit(Action.UPDATE, member.pk, str(member), changes, now))
         return [m for m, _ in changed], [*sorted(fields), "name_search", "name_sort_key", "updated_at"]
 
-    def _audit(self, action: str, pk: int, text: str, changes: dict[str, Any], now: datetime) -> dict[str, Any]:
+    def _audit(self, action: str, pk: int, text: str, changes: dict[str, Any], now: datetime) -> tuple[Any, ...]:
+        """An audit row (AUDIT_COLUMNS) of this import's user about a member."""
+        return (now, *self.actor, action, "member", pk, text[:255], changes, self.ctx.note[:255])
+
+    @functools.cached_property
+    def actor(self) -> tuple[int | None, str]:
         user = self.ctx.user
-        return {
-            "at": now,
-            "actor_id": user.pk if user is not None and user.pk else None,
-            "actor_name": user.username if user is not None else "hệ thống",
-            "action": action,
-            "target_type": "member",
-            "target_id": pk,
-            "target_repr": text[:255],
-            "changes": changes,
-            "note": self.ctx.note[:255],
-        }
+        return (user.pk if user is not None and user.pk else None, user.username if user is not None else "hệ thống")
 
     def _created(self, stored: dict[str, Any], cell_code: str) -> dict[str, list[Any]]:
         """`diff({}, snapshot)` of a new member, the snapshot being its stored fields as `_plain` gives them and
