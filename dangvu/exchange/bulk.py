@@ -21,6 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from psycopg.types.json import Jsonb
 
 
 def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -80,7 +81,11 @@ class CopyTable:
         rest = [f for f in meta.concrete_fields if f.attname not in given and not f.primary_key]
         quote = connection.ops.quote_name
         columns = ", ".join(quote(str(f.column)) for f in [*first, *rest])
-        self.sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+        # Binary COPY: psycopg formats a row ~5x faster than as text (it holds the GIL the import's main
+        # thread needs), and PostgreSQL reads dates and numbers without parsing text. It needs each
+        # column's type: the field's own, without its length ("varchar(120)" -> "varchar").
+        self.sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
+        self.types = [str(f.db_type(connection)).split("(")[0] for f in [*first, *rest]]
         self.table = meta.db_table
         self.given = tuple(given)
         self.rest = tuple(_json(f.get_default()) if isinstance(f, models.JSONField) else f.get_default() for f in rest)
@@ -100,9 +105,13 @@ class CopyTable:
         return self.row(self.pick({**self.defaults, **values}))
 
 
-def _json(value: Any) -> str | None:
-    # Non-ASCII kept as is (Vietnamese names): about half the text of \uXXXX escapes, the same jsonb value.
-    return None if value is None else json.dumps(value, ensure_ascii=False)
+def _json(value: Any) -> Jsonb | None:
+    """A JSON column's value for a binary COPY, serialised now (in the caller's thread). Non-ASCII is kept as
+    is (Vietnamese names): about half the text of \\uXXXX escapes, the same jsonb value."""
+    return None if value is None else Jsonb(_DUMPS(value), dumps=str)
+
+
+_DUMPS = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def copy_rows(table: CopyTable, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -112,6 +121,7 @@ def copy_rows(table: CopyTable, rows: Sequence[tuple[Any, ...]]) -> None:
     raw = connection.connection
     assert raw is not None
     with raw.cursor() as cursor, cursor.copy(table.sql) as copy:
+        copy.set_types(table.types)
         write_row = copy.write_row
         for row in rows:
             write_row(row)
