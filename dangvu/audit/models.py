@@ -31,6 +31,9 @@ class AuditRecord(models.Model):
         on_delete=models.SET_NULL,
         related_name="audit_records",
         db_index=False,  # audit_actor_idx leads with it
+        # No database foreign key (migration 0003): the trail outlives its actor (`actor_name` says who it
+        # was), and each audited row of an import skips a key check. Django still applies SET_NULL.
+        db_constraint=False,
     )
     # Kept as text as well, so the record still says who it was if the account is removed.
     actor_name = models.CharField("tên người thực hiện", max_length=150)
