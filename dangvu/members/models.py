@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from dangvu.accounts.models import MEMBER_EDITORS, SENSITIVE_READERS, TREE_READERS, Role
 from dangvu.lib.dates import age_on
@@ -94,13 +93,19 @@ class MemberQuerySet(models.QuerySet["Member"]):
 class Member(models.Model):
     # Identity
     full_name = models.CharField("họ và tên", max_length=120)
-    name_search = models.CharField(max_length=120, editable=False, default="", db_index=True)
+    # No B-tree index: a search reads it with LIKE '%word%' (or 'word%' OR '% word%'), which PostgreSQL
+    # answers from the GIN trigram index member_area_name_trgm_idx and SQLite from its FTS5 table
+    # (members.name_index); nothing looks it up by equality or in order (migration 0008).
+    name_search = models.CharField(max_length=120, editable=False, default="")
     name_sort_key = models.BinaryField(max_length=400, editable=False, default=b"")
     sex = models.CharField("giới tính", max_length=8, choices=Sex.choices)
     birth_date = models.DateField("ngày sinh")
     home_town = models.CharField("quê quán", max_length=255, blank=True)
     ethnicity = models.CharField("dân tộc", max_length=40, default="Kinh")
     religion = models.CharField("tôn giáo", max_length=40, default="Không")
+    # Looked up by equality only (the search, the import): their unique indexes serve. On PostgreSQL the
+    # `_like` twins Django adds for LIKE 'prefix%' are dropped (migration 0008; Django's state does not
+    # know them, so a later migration that makes a field unique again would bring one back).
     citizen_id = models.CharField("số CCCD", max_length=12, null=True, blank=True, unique=True)
     card_number = models.CharField("số thẻ đảng viên", max_length=20, null=True, blank=True, unique=True)
     # Education and work
@@ -172,7 +177,9 @@ class MemberEventQuerySet(models.QuerySet["MemberEvent"]):
 
 
 class MemberEvent(models.Model):
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: event_member_on_idx leads with it (the cascade from a member, the database's
+    # own check when a member row goes, and every read of a member's events).
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events", db_index=False)
     kind = models.CharField("sự kiện", max_length=16, choices=EventKind.choices)
     on = models.DateField("ngày")
     org = models.ForeignKey(
@@ -191,13 +198,31 @@ class MemberEvent(models.Model):
     decided_by = models.CharField("cơ quan quyết định", max_length=120, blank=True)
     note = models.CharField("ghi chú", max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who did it: a log column like the audit's actor, never searched by. No database foreign key and no
+    # index (migration 0008): the import writes an event per row, each with a key check and two index
+    # insertions for nothing. Django still applies SET_NULL when a user is deleted, by a full scan of the
+    # events (an UPDATE … WHERE created_by_id IN …, one per column) instead of an index lookup. The app
+    # never deletes a user: no page, API or command does (`adduser` creates and updates, there is no
+    # admin site); only `manage.py shell` could, and an account is meant to be switched off (is_active).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     # Soft delete: a removed event stays in the database and in the audit trail.
     deleted_at = models.DateTimeField(null=True, blank=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    deleted_by = models.ForeignKey(  # as created_by
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
 
     objects = MemberEventQuerySet.as_manager()
@@ -207,7 +232,10 @@ class MemberEvent(models.Model):
         verbose_name_plural = "sự kiện đảng viên"
         ordering = ["member", "on", "pk"]
         indexes = [
-            models.Index(fields=["member", "on"], name="event_member_on_idx", condition=Q(deleted_at__isnull=True)),
+            # Not partial (WHERE deleted_at IS NULL) although the timelines read live events only: it is
+            # the member key's only index, which the cascade and the foreign key check read whatever the
+            # event's state; the few removed events cost a heap filter (migration 0008).
+            models.Index(fields=["member", "on"], name="event_member_on_idx"),
             models.Index(fields=["kind", "on"], name="event_kind_on_idx"),
         ]
 
