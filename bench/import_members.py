@@ -193,7 +193,8 @@ def target_cells() -> list[str]:
 
 def importer(cell_code: str) -> Any:
     """A provincial officer (role staff) scoped to the province above the cell, as a web import runs: their
-    user id goes on every event and audit record the import writes (and is foreign-key checked)."""
+    user id goes on every event and audit record the import writes (with no foreign key to check since
+    migrations members 0008 and audit 0003: who did it is a log column)."""
     from dangvu.accounts.models import Role, User
     from dangvu.orgs.models import Org
     from dangvu.orgs.paths import area_of
