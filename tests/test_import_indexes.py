@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from dangvu.audit.models import AuditRecord
 from dangvu.members import name_index
 from dangvu.members.lifecycle import EventKind
-from dangvu.members.models import Member, MemberEvent
+from dangvu.members.models import Member, MemberEvent, Membership
 from dangvu.members.queries import MemberSearch, member_search, word_condition
 from dangvu.members.services import event_add, event_delete
 from tests.factories import World
@@ -46,10 +46,12 @@ INDEXES = {
 PG_INDEXES = {"members_member": {"member_area_name_trgm_idx": ["area_id", "name_search"]}}
 UNIQUE = {"members_member": [["card_number"], ["citizen_id"]]}
 # The foreign keys that protect data: a member's cell, an event's member and cell. No key to the users:
-# who created or removed an event, who did an audited action, are log columns.
+# who created or removed an event, who did an audited action, are log columns. None on memberships either
+# (members 0009): derived from events, whose keys are checked.
 PG_FOREIGN_KEYS = {
     "members_member": {("current_org_id", "orgs_org")},
     "members_memberevent": {("member_id", "members_member"), ("org_id", "orgs_org")},
+    "members_membership": set(),
     "audit_auditrecord": set(),
 }
 
@@ -182,3 +184,11 @@ def test_deleting_a_user_still_clears_who_created_and_removed_events_and_who_act
     records = AuditRecord.objects.filter(actor_name=user.get_username())
     assert records.exists()
     assert not records.filter(actor_id__isnull=False).exists()
+
+
+def test_a_members_memberships_go_with_the_member_without_a_database_key(world: World) -> None:
+    """Django's CASCADE, not the database, deletes a member's memberships now (members 0009)."""
+    member = world.an
+    assert Membership.objects.filter(member=member).exists()
+    member.delete()
+    assert not Membership.objects.filter(member_id=member.pk).exists()

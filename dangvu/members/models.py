@@ -257,9 +257,13 @@ class Membership(models.Model):
     `valid_from` inclusive, `valid_to` exclusive, NULL = still so today.
     """
 
-    # No index of their own: membership_member_from_idx and membership_org_from_idx lead with them.
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships", db_index=False)
-    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No index of their own: membership_member_from_idx and membership_org_from_idx lead with them. No
+    # database key either (migration 0009): a membership is derived from events, whose member and cell
+    # keys PostgreSQL checks; Django's CASCADE still deletes them with their member or cell.
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="memberships", db_index=False, db_constraint=False
+    )
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     status = models.CharField("tình trạng", max_length=16, choices=Status.choices)
     is_probationary = models.BooleanField("dự bị", default=False)
     valid_from = models.DateField("từ ngày")
