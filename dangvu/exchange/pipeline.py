@@ -22,19 +22,22 @@ fifth of the bulk writes of a commit (20,000 new members on PostgreSQL: 1.4 s of
 Members at scale (issue 8): rows are read and checked chunk by chunk (`CHUNK_ROWS`), one query per chunk
 finds the existing members; the new ones, their events, their membership history (derived in memory with
 `stints_of(derive_timeline(...))` from the same events, exactly what `rebuild_memberships` would write) and
-the audit rows go to the database with `exchange.bulk.bulk_insert` (COPY on PostgreSQL). Memory holds one
-chunk plus a key and a digest per row seen (duplicate detection): ~510 MB peak for a million rows.
+the audit rows go to the database by COPY on PostgreSQL (`bulk.copy_rows`), `bulk_create` elsewhere
+(`bulk.bulk_insert`). Memory holds two chunks plus a key and a digest per row seen (duplicate detection):
+582 MB peak for a million rows.
 `tests/test_import_bulk_equivalence.py` compares every row written with what the per-record services write.
 
 Where the CPU went, and what was done (2026-12, measured on 200,000 new members, PostgreSQL): the rows are
 parsed by a plan compiled once per file (`KindDef.row_parser`, `rowschema.py`) instead of a reader call per
-cell; a new member's state and memberships come from one replay of its events (`derive_history`); on
-PostgreSQL a chunk is written by a second thread on the same connection (`bulk.BackgroundWriter`) while the
-next chunk is read and parsed, so the database and Python work at the same time; and the cyclic garbage
-collector runs every 20,000 allocations instead of 700 during the run (`lib/collector.py`: it was ~30 % of
-the CPU). What remains is spread thin: building and streaming the four tables' rows, the record checks,
-and PostgreSQL's own work on ~30 indexes and the kept counts' triggers, which alone allows ~10,000 members
-a second on this hardware.
+cell; a new member's state and memberships come from one replay of its events (`derive_history`); the
+cyclic garbage collector runs every 20,000 allocations instead of 700 during the run (`lib/collector.py`: it
+was ~30 % of the CPU). On PostgreSQL the members are written one chunk behind (`MemberHandler`): the main
+thread checks chunk N and builds its rows as tuples (`bulk.CopyTable`, keys drawn ahead by `bulk.IdPool`)
+while a second thread on the same connection streams chunk N-1 with a binary COPY (`bulk.BackgroundWriter`,
+`bulk.copy_rows`), its foreign keys checked at the end of each COPY rather than all at once at COMMIT. The
+database's own work per new member is then the larger half (~190 µs on a 2-vCPU machine: the member row and
+its seven indexes, two events, two memberships, one audit row, the kept counts' sync), so a single import
+runs at about 4,000 members a second there; `bench/README.md` has the figures.
 """
 
 from __future__ import annotations
