@@ -32,18 +32,21 @@ def drop_foreign_key(schema_editor: Any, table: str, column: str) -> None:
         schema_editor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
 
 
-def restore_foreign_key(schema_editor: Any, table: str, column: str, to_table: str, name: str) -> None:
+def restore_foreign_key(
+    schema_editor: Any, table: str, column: str, to_table: str, name: str, *, cascade: bool = False
+) -> None:
     """Add the foreign key `name` from `table.column` to `to_table.id` back as Django creates it (deferred
-    to the commit). The ids of rows deleted meanwhile become NULL first: what the key's SET_NULL would have
-    done (PostgreSQL only)."""
+    to the commit). The ids of rows deleted meanwhile become NULL first, what the key's SET_NULL would have
+    done; with `cascade`, the rows pointing at them are deleted, as CASCADE would have (PostgreSQL only)."""
     if schema_editor.connection.vendor != "postgresql" or pg_foreign_key_names(schema_editor.connection, table, column):
         return
     quote = schema_editor.quote_name
     table, column, to_table = quote(table), quote(column), quote(to_table)
-    schema_editor.execute(
-        f"UPDATE {table} SET {column} = NULL WHERE {column} IS NOT NULL "
-        f"AND NOT EXISTS (SELECT 1 FROM {to_table} t WHERE t.id = {table}.{column})"
-    )
+    orphans = f"{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {to_table} t WHERE t.id = {table}.{column})"
+    if cascade:
+        schema_editor.execute(f"DELETE FROM {table} WHERE {orphans}")
+    else:
+        schema_editor.execute(f"UPDATE {table} SET {column} = NULL WHERE {orphans}")
     schema_editor.execute(
         f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} FOREIGN KEY ({column}) REFERENCES {to_table} (id) "
         "DEFERRABLE INITIALLY DEFERRED"

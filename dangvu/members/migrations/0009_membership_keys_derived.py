@@ -16,7 +16,7 @@ deletes memberships whose member or cell is gone, then adds the keys back on Pos
 
 from django.db import migrations, models
 
-from dangvu.lib.foreign_keys import drop_foreign_key, pg_foreign_key_names
+from dangvu.lib.foreign_keys import drop_foreign_key, restore_foreign_key
 
 TABLE = "members_membership"
 # column -> (referenced table, the name migration 0003 gave the key)
@@ -32,18 +32,8 @@ def drop_keys(apps, schema_editor):
 
 
 def restore_keys(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for column, (to_table, name) in KEYS.items():
-        if pg_foreign_key_names(schema_editor.connection, TABLE, column):
-            continue
-        schema_editor.execute(
-            f"DELETE FROM {TABLE} WHERE NOT EXISTS (SELECT 1 FROM {to_table} t WHERE t.id = {TABLE}.{column})"
-        )
-        schema_editor.execute(
-            f"ALTER TABLE {TABLE} ADD CONSTRAINT {name} FOREIGN KEY ({column}) REFERENCES {to_table} (id) "
-            "DEFERRABLE INITIALLY DEFERRED"
-        )
+        restore_foreign_key(schema_editor, TABLE, column, to_table, name, cascade=True)
 
 
 class Migration(migrations.Migration):
