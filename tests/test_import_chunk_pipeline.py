@@ -6,6 +6,7 @@ the foreign keys are back to deferred afterwards, and the keys drawn ahead are h
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -13,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from dangvu.audit.models import AuditRecord
 from dangvu.exchange.bulk import IdPool
 from dangvu.exchange.pipeline import run_import
-from dangvu.members.models import Member, Membership
+from dangvu.members.models import Member, MemberEvent, Membership
 from tests.factories import World
 from tests.test_import_pipeline import MEMBER_HEADERS, new_member_row, write_csv
 
@@ -94,11 +95,11 @@ def test_the_foreign_keys_are_deferred_again_after_an_import(world: World, tmp_p
     path = write_csv(tmp_path / "moi.csv", [MEMBER_HEADERS, new_member_row()])
     report = run_import(kind="members", path=path, user=world.commune_staff, commit=True)
     assert report.committed, report.problems
-    # Deferred: a row pointing at no member is accepted until the transaction ends (this savepoint is then
+    # Deferred: an event pointing at no member is accepted until the transaction ends (this savepoint is then
     # rolled back). Left immediate, the insert itself would fail.
     cell = world.office_cell
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(member_id=-1, org=cell, status="official", valid_from="2020-01-01")
+        MemberEvent.objects.create(member_id=-1, kind="admitted", on="2020-01-01", org=cell)
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the check, now: the failure the mode deferred
     assert Member.objects.filter(card_number="0200001").exists()
@@ -116,3 +117,25 @@ def test_keys_reserved_ahead_are_handed_out_in_order_and_never_twice() -> None:
     assert len(set(first + rest)) == 6
     with pytest.raises(RuntimeError):
         pool.take(1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SET CONSTRAINTS: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_the_keys_are_made_immediate_inside_the_imports_own_transaction(world: World, tmp_path: Path) -> None:
+    """The web job and the `import` command run in autocommit: the import opens its transaction after the
+    handler is made. Outside a transaction PostgreSQL ignores SET CONSTRAINTS (a warning), so it must run
+    inside, and be undone there."""
+    seen: list[tuple[str, bool]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.startswith("SET CONSTRAINTS"):
+            seen.append((sql, connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    path = write_csv(tmp_path / "moi.csv", [MEMBER_HEADERS, new_member_row()])
+    assert not connection.in_atomic_block
+    with connection.execute_wrapper(record):
+        report = run_import(kind="members", path=path, user=world.commune_staff, commit=True)
+    assert report.committed, report.problems
+    assert seen == [("SET CONSTRAINTS ALL IMMEDIATE", True), ("SET CONSTRAINTS ALL DEFERRED", True)]
+    assert Member.objects.filter(card_number="0200001").exists()

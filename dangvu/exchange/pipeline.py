@@ -526,8 +526,7 @@ class MemberHandler(Handler):
             self.events = CopyTable(MemberEvent, EVENT_COLUMNS)
             self.stints = CopyTable(Membership, STINT_COLUMNS)
             self.audits = CopyTable(AuditRecord, AUDIT_COLUMNS)
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        self.keys_immediate = False
 
     def finish(self) -> None:
         if self.writer is None:
@@ -536,8 +535,9 @@ class MemberHandler(Handler):
         ready, self.ready = self.ready, None
         if ready is not None and not self.ctx.report.errors:
             self._store(ready)  # the last chunk: nothing left to overlap it with
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are all INITIALLY DEFERRED
+        if self.keys_immediate:
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are all INITIALLY DEFERRED
 
     def close(self) -> None:
         super().close()
@@ -560,6 +560,12 @@ class MemberHandler(Handler):
         found = _members_by_keys(cards, ids)
         ready, self.ready = self.ready, None
         if writer is not None:
+            if not self.keys_immediate:
+                # Inside the import's transaction (the handler is made before it opens; outside one, PostgreSQL
+                # would ignore it): until `finish`, each COPY's keys are checked at its end.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                self.keys_immediate = True
             self.member_ids.reserve(len(rows))  # at most one new member per row
             if ready is not None and not ctx.report.errors:  # after an error nothing will be kept
                 writer.submit(self._store, ready)
