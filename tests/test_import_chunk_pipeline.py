@@ -5,6 +5,7 @@ the foreign keys are back to deferred afterwards, and the keys drawn ahead are h
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from dangvu.audit.models import AuditRecord
-from dangvu.exchange.bulk import IdPool
+from dangvu.exchange.bulk import BackgroundWriter, IdPool
 from dangvu.exchange.pipeline import run_import
 from dangvu.members.models import Member, MemberEvent, Membership
 from tests.factories import World
@@ -139,3 +140,37 @@ def test_the_keys_are_made_immediate_inside_the_imports_own_transaction(world: W
     assert report.committed, report.problems
     assert seen == [("SET CONSTRAINTS ALL IMMEDIATE", True), ("SET CONSTRAINTS ALL DEFERRED", True)]
     assert Member.objects.filter(card_number="0200001").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the writer thread: PostgreSQL only")
+def test_the_main_thread_never_queries_while_a_chunk_is_handed_to_the_writer(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between `submit` and the next `wait` the connection is the writer's: a query from the main thread
+    there (a lazy queryset read after the hand-over) would queue behind the writer's COPY on psycopg's
+    connection lock, and the two threads would no longer work at the same time."""
+    handed_over = threading.Event()
+    stray: list[str] = []
+    submit, wait = BackgroundWriter.submit, BackgroundWriter.wait
+
+    def tracked_submit(self: BackgroundWriter, *args: Any) -> None:
+        submit(self, *args)
+        handed_over.set()
+
+    def tracked_wait(self: BackgroundWriter) -> None:
+        wait(self)
+        handed_over.clear()
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if threading.current_thread() is threading.main_thread() and handed_over.is_set():
+            stray.append(sql)
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(BackgroundWriter, "submit", tracked_submit)
+    monkeypatch.setattr(BackgroundWriter, "wait", tracked_wait)
+    rows = [MEMBER_HEADERS, *(new_member_row(f"02000{i:02d}", f"0010900000{i:02d}", "Lê Văn Mới") for i in range(6))]
+    path = write_csv(tmp_path / "moi.csv", rows)
+    with connection.execute_wrapper(record):
+        report = run_import(kind="members", path=path, user=world.commune_staff, commit=True, chunk_rows=2)
+    assert report.committed and report.new == 6, report.problems
+    assert stray == []

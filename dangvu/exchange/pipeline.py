@@ -557,7 +557,7 @@ class MemberHandler(Handler):
             writer.wait()  # the chunk before the last one is written: the connection is free
         cards = {r.values["card_number"] for r in rows if r.values.get("card_number")}
         ids = {r.values["citizen_id"] for r in rows if r.values.get("citizen_id")}
-        found = _members_by_keys(cards, ids)
+        found = list(_members_by_keys(cards, ids))  # read now, before the writer takes the connection again
         ready, self.ready = self.ready, None
         if writer is not None:
             if not self.keys_immediate:
