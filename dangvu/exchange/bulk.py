@@ -3,9 +3,10 @@
 `bulk_insert(model, rows)` takes plain dicts (attribute name -> value; a field left out gets its default,
 as `Model(**row)` would give it) and returns the new primary keys in the order of the rows.
 
-- PostgreSQL: the keys are drawn from the table's sequence first (`nextval` over `generate_series`, one
-  query), then the rows are streamed with `COPY … FROM STDIN` (psycopg 3 `cursor.copy`): no model
-  instances, no SQL text per row; row triggers fire as for INSERT.
+- PostgreSQL: the keys are drawn from the table's sequence first (`IdPool`: `nextval` over
+  `generate_series`, one query), then the rows are streamed with one binary `COPY … FROM STDIN`
+  (`CopyTable`, `copy_rows`; psycopg 3 `cursor.copy`): no model instances, no SQL text per row; row
+  triggers fire as for INSERT. The member import builds `CopyTable` rows itself, in its main thread.
 - SQLite (and anything else): `Model(**row)` and `bulk_create`, which returns the keys too.
 
 Both run inside the caller's transaction; nothing here commits. `BackgroundWriter` runs such writes in a
@@ -35,32 +36,14 @@ def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> li
 
 
 def _copy(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[int]:
-    meta = model._meta
-    pk = meta.pk
+    """`bulk_insert` on PostgreSQL: the keys drawn first, then one binary COPY (the import's own pieces)."""
+    pk = model._meta.pk
     assert pk is not None
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    table = meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, pk.column, len(rows)],
-        )
-        ids = sorted(row[0] for row in cursor.fetchall())
-    defaults = {f.attname: f.get_default() for f in fields}
-    pick = operator.itemgetter(*(f.attname for f in fields))  # one C call per row instead of a loop of gets
-    json_at = [i for i, f in enumerate(fields, start=1) if isinstance(f, models.JSONField)]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(c)) for c in [pk.column, *(f.column for f in fields)])
-    raw = connection.connection
-    assert raw is not None
-    with raw.cursor() as cursor, cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-        write_row = copy.write_row
-        for pk_value, row in zip(ids, rows, strict=True):
-            values = [pk_value, *pick({**defaults, **row})]
-            for at in json_at:
-                if values[at] is not None:
-                    values[at] = json.dumps(values[at])
-            write_row(values)
+    pool = IdPool(model)
+    pool.reserve(len(rows))
+    ids = pool.take(len(rows))
+    table = CopyTable(model, [f.attname for f in model._meta.concrete_fields])
+    copy_rows(table, [table.row_of({**row, pk.attname: pk_value}) for pk_value, row in zip(ids, rows, strict=True)])
     return ids
 
 
