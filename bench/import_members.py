@@ -9,8 +9,9 @@ N-row .xlsx or CSV: dry run, commit, re-import, on the database DATABASE_URL nam
 Migrates the database. The members go into the cells of the first commune of a `dangvu synth` dataset, or,
 in an empty database, of a generated tree (a commune with 40 grassroots committees × 5 cells, BENCH-…).
 Writes the file once to /tmp/dangvu-import-N.FORMAT (`--file` to choose; an existing file is reused), then
-prints per phase the rows/s by the wall clock, the CPU seconds of the process (the machine may be shared)
-and the peak resident memory so far (resource.getrusage). `--rollback` rolls each commit back, for shared
+prints per phase the rows/s by the wall clock, the CPU seconds of the process (the machine may be shared),
+on PostgreSQL running on this machine the CPU seconds of the import's database backend (from /proc), and the
+peak resident memory so far (resource.getrusage). `--rollback` rolls each commit back, for shared
 datasets; without it the members stay (use a scratch database).
 """
 
@@ -210,6 +211,21 @@ class _Rollback(Exception):
     pass
 
 
+def backend_cpu(connection: Any) -> float | None:
+    """CPU seconds this connection's PostgreSQL backend has used so far: the server's own share of the work,
+    read from /proc when the server runs on this machine (None otherwise)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def vacuum(connection: Any) -> None:
     from dangvu.audit.models import AuditRecord
     from dangvu.members.models import Member, MemberEvent, Membership
@@ -287,6 +303,7 @@ def main() -> None:
         label, commit = labels[phase]
         if args.vacuum and connection.vendor == "postgresql":
             vacuum(connection)
+        server_cpu = backend_cpu(connection)
         cpu = time.process_time()
         started = time.perf_counter()
         try:
@@ -299,11 +316,13 @@ def main() -> None:
                     with connection.cursor() as cursor:
                         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     seconds = time.perf_counter() - started
+                    server_after = backend_cpu(connection)
                     raise _Rollback
         except _Rollback:
             pass
         else:
             seconds = time.perf_counter() - started  # the COMMIT (and its checks) included
+            server_after = backend_cpu(connection)
         cpu = time.process_time() - cpu
         print(
             f"{label}: {report.rows_done:,} rows in {seconds:.1f} s = {report.rows_done / seconds:,.0f} rows/s;"
@@ -311,6 +330,12 @@ def main() -> None:
             f" changed {report.changed:,}, unchanged {report.unchanged:,}, errors {report.errors},"
             f" warnings {report.warnings:,}; peak RSS so far {peak_mb():.0f} MB"
         )
+        if server_cpu is not None and server_after is not None:
+            server = server_after - server_cpu
+            print(
+                f"   CPU per row: Python {cpu / report.rows_done * 1e6:.0f} µs, PostgreSQL (this connection's"
+                f" backend) {server / report.rows_done * 1e6:.0f} µs ({server:.1f} s)"
+            )
         if writes:
             print("   bulk writes: " + "; ".join(f"{table} {n:,} rows {t:.1f} s" for table, (t, n) in writes.items()))
             writes.clear()

@@ -5,7 +5,9 @@ the foreign keys are back to deferred afterwards, and the keys drawn ahead are h
 
 from __future__ import annotations
 
+import json
 import threading
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +176,33 @@ def test_the_main_thread_never_queries_while_a_chunk_is_handed_to_the_writer(
         report = run_import(kind="members", path=path, user=world.commune_staff, commit=True, chunk_rows=2)
     assert report.committed and report.new == 6, report.problems
     assert stray == []
+
+
+def test_a_new_members_audit_written_as_text_is_the_same_value_as_the_dict() -> None:
+    """On PostgreSQL a new member's audit changes are written out as JSON text field by field
+    (`_created_text`); elsewhere they go as the dict `_created` builds. Both must be one value, whatever the
+    field's type (text with quotes, backslashes, control characters and Vietnamese, dates, a datetime,
+    booleans, numbers, a choice, missing and empty values)."""
+    from dangvu.exchange.kinds import KINDS
+    from dangvu.exchange.pipeline import Context, MemberHandler, Report
+    from dangvu.members.lifecycle import Status
+
+    handler = MemberHandler(Context(kind=KINDS["members"], user=None, commit=False, note="", report=Report()))
+    stored: dict[str, Any] = {
+        "full_name": 'Nguyễn "Văn" \\ A\tB\u0001',
+        "sex": "male",
+        "birth_date": date(1970, 1, 31),
+        "home_town": "",
+        "citizen_id": "001070000001",
+        "status": Status.ACTIVE,
+        "is_probationary": False,
+        "admitted_on": date(2000, 5, 19),
+        "official_on": None,
+        "status_since": datetime(2001, 5, 19, 7, 30, tzinfo=UTC),
+        "position": 12,
+        "phone": True,
+    }
+    for cell_code in ("CB-01", "Chi bộ “Mới”"):
+        text = handler._created_text(stored, cell_code)
+        assert json.loads(text) == handler._created(stored, cell_code)
+    assert "ceremony_on" not in json.loads(text) and json.loads(text)["home_town"] == [None, ""]

@@ -88,13 +88,19 @@ class CopyTable:
         return self.row(self.pick({**self.defaults, **values}))
 
 
+class JsonText(str):
+    """A JSON column's value already serialised by the caller (`_json` passes it on as it is)."""
+
+
 def _json(value: Any) -> Jsonb | None:
     """A JSON column's value for a binary COPY, serialised now (in the caller's thread). Non-ASCII is kept as
     is (Vietnamese names): about half the text of \\uXXXX escapes, the same jsonb value."""
-    return None if value is None else Jsonb(_DUMPS(value), dumps=str)
+    if value is None:
+        return None
+    return Jsonb(value if value.__class__ is JsonText else JSON_ENCODE(value), dumps=str)
 
 
-_DUMPS = json.JSONEncoder(ensure_ascii=False).encode
+JSON_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def copy_rows(table: CopyTable, rows: Sequence[tuple[Any, ...]]) -> None:
