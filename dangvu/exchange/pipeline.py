@@ -459,7 +459,7 @@ CREATED_AUDIT_FIELDS = sorted([*SNAPSHOT_FIELDS, "current_org"])
 
 
 # A str as JSON, non-ASCII kept (C; what `json.dumps(…, ensure_ascii=False)` writes for a str).
-_encode_str: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode_str: Callable[[str], str] = json.encoder.encode_basestring
 
 # Values an audit snapshot keeps as they are (`_plain` returns them unchanged).
 _AS_STORED = frozenset({str, bool, int})
@@ -849,7 +849,9 @@ class MemberHandler(Handler):
             audits.append(self._audit(Action.UPDATE, member.pk, str(member), changes, now))
         return [m for m, _ in changed], [*sorted(fields), "name_search", "name_sort_key", "updated_at"]
 
-    def _audit(self, action: str, pk: int, text: str, changes: dict[str, Any], now: datetime) -> tuple[Any, ...]:
+    def _audit(
+        self, action: str, pk: int, text: str, changes: dict[str, Any] | JsonText, now: datetime
+    ) -> tuple[Any, ...]:
         """An audit row (AUDIT_COLUMNS) of this import's user about a member."""
         return (now, *self.actor, action, "member", pk, text[:255], changes, self.ctx.note[:255])
 
@@ -877,14 +879,14 @@ class MemberHandler(Handler):
         checks that both give the same value."""
         get, parts = stored.get, []
         for name, default, opening in self.created_plan:
-            value = cell_code if name == "current_org" else get(name, default)
+            value: Any = cell_code if name == "current_org" else get(name, default)
             if value is None:
                 continue
             cls = value.__class__
             if cls is str:
                 parts.append(opening + _encode_str(value) + "]")
             elif cls is date:
-                parts.append(opening + '"' + date.isoformat(value) + '"]')
+                parts.append(opening + '"' + value.isoformat() + '"]')
             elif cls is bool:
                 parts.append(opening + ("true]" if value else "false]"))
             elif cls is int:
