@@ -35,9 +35,10 @@ was ~30 % of the CPU). On PostgreSQL the members are written one chunk behind (`
 thread checks chunk N and builds its rows as tuples (`bulk.CopyTable`, keys drawn ahead by `bulk.IdPool`)
 while a second thread on the same connection streams chunk N-1 with a binary COPY (`bulk.BackgroundWriter`,
 `bulk.copy_rows`), its foreign keys checked at the end of each COPY rather than all at once at COMMIT. The
-database's own work per new member is then the larger half (~190 µs on a 2-vCPU machine: the member row and
-its seven indexes, two events, two memberships, one audit row, the kept counts' sync), so a single import
-runs at about 4,000 members a second there; `bench/README.md` has the figures.
+database's own work per new member is then the larger half (137–186 µs on a 2-vCPU AMD machine, 200 k to 5.6 M
+members: the member row and its seven indexes, two events, two memberships, one audit row, their triggers, the
+kept counts' sync; Python ~90–115 µs), so a single import runs at about 4,600–6,300 members a second there, one
+database backend being the limit; `bench/README.md` ("Member import, third pass") has the figures.
 """
 
 from __future__ import annotations
