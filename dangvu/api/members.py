@@ -220,7 +220,7 @@ def event_list(request: HttpRequest, filters: Query[EventsIn]) -> EventPage:
     if filters.kind:
         events = events.filter(kind=filters.kind)
     if filters.org:
-        events = events.filter(member__current_org__path__startswith=visible_org(user, filters.org).path)
+        events = events.filter(member__current_org__path__in_subtree=visible_org(user, filters.org).path)
     if filters.member is not None:
         events = events.filter(member_id=filters.member)
     if filters.date_from:

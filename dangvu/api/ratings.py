@@ -81,7 +81,7 @@ def member_rating_list(request: HttpRequest, filters: Query[MemberRatingsIn]) ->
     if filters.quarter is not None:
         ratings = ratings.filter(quarter=filters.quarter)
     if filters.org:
-        ratings = ratings.filter(org__path__startswith=visible_org(user, filters.org).path)
+        ratings = ratings.filter(org__path__in_subtree=visible_org(user, filters.org).path)
     if filters.level:
         ratings = ratings.filter(level=filters.level)
     if filters.exemplary is not None:
@@ -107,7 +107,7 @@ def org_rating_list(request: HttpRequest, filters: Query[OrgRatingsIn]) -> OrgRa
     if filters.quarter is not None:
         ratings = ratings.filter(quarter=filters.quarter)
     if filters.org:
-        ratings = ratings.filter(org__path__startswith=visible_org(user, filters.org).path)
+        ratings = ratings.filter(org__path__in_subtree=visible_org(user, filters.org).path)
     if filters.level:
         ratings = ratings.filter(level=filters.level)
     if filters.exemplary is not None:

@@ -63,7 +63,7 @@ def _rows(rule: AwardRule, org: Org, final_year: int) -> Iterable[Mapping[str, A
             MemberRating.objects.filter(
                 quarter=YEAR,
                 year__range=(first, final_year),
-                member__current_org__path__startswith=org.path,
+                member__current_org__path__in_subtree=org.path,
                 member__status__in=ON_ROLL,
             )
             .exclude(level="")
@@ -83,7 +83,7 @@ def _rows(rule: AwardRule, org: Org, final_year: int) -> Iterable[Mapping[str, A
         OrgRating.objects.filter(
             quarter=YEAR,
             year__range=(first, final_year),
-            org__path__startswith=org.path,
+            org__path__in_subtree=org.path,
             org__kind__in=SUBJECT_ORG_KINDS[rule.subject_kind],
             org__dissolved_on__isnull=True,
         )
@@ -134,7 +134,7 @@ def eligible(rule: AwardRule, org: Org, final_year: int) -> Eligibility:
 
 def in_subtree(org: Org) -> Q:
     """Proposals whose subject lies under `org` (a member by their current cell)."""
-    return Q(member__current_org__path__startswith=org.path) | Q(org__path__startswith=org.path)
+    return Q(member__current_org__path__in_subtree=org.path) | Q(org__path__in_subtree=org.path)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def _under(orgs: list[Org], field: str) -> Q:
     """Rows whose organisation (`field` = the path lookup) sits in the subtree of one of `orgs`."""
     if not orgs:
         return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{field}__startswith": org.path}) for org in orgs))
+    return reduce(or_, (Q(**{f"{field}__in_subtree": org.path}) for org in orgs))
 
 
 def _grassroots_of(path: str, orgs: list[Org]) -> Org | None:

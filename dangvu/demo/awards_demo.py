@@ -79,10 +79,10 @@ def _lift_members(commune: Org, years: range, target: int) -> None:
     every year, HTTNV or better, whose rules allowed HTXSNV every year (so the stored findings stay
     true), one per grassroots organisation (its quota of HTXSNV moves by one at most)."""
     grassroots = set(
-        Org.objects.filter(path__startswith=commune.path, kind__in=GRASSROOTS_KINDS).values_list("pk", flat=True)
+        Org.objects.filter(path__in_subtree=commune.path, kind__in=GRASSROOTS_KINDS).values_list("pk", flat=True)
     )
     rows = MemberRating.objects.filter(
-        quarter=YEAR, year__in=years, member__current_org__path__startswith=commune.path, member__status__in=ON_ROLL
+        quarter=YEAR, year__in=years, member__current_org__path__in_subtree=commune.path, member__status__in=ON_ROLL
     ).values_list("pk", "member_id", "year", "level", "allowed_level", "org__path")
     by_member: dict[int, dict[int, tuple[int, str, str, int]]] = defaultdict(dict)
     for pk, member_id, year, level, allowed, path in rows:
@@ -112,7 +112,7 @@ def _lift_orgs(commune: Org, kinds: frozenset[str], years: range) -> None:
     """The first organisations (tree order) of `kinds` in the commune rated every year of `years`,
     HTTNV or better, with HTXSNV allowed by the rules every year: HTXSNV "tiêu biểu" those years."""
     rows = OrgRating.objects.filter(
-        quarter=YEAR, year__in=years, org__path__startswith=commune.path, org__kind__in=kinds
+        quarter=YEAR, year__in=years, org__path__in_subtree=commune.path, org__kind__in=kinds
     ).values_list("org_id", "org__path", "year", "level")
     by_org: dict[int, set[int]] = defaultdict(set)
     spoiled: set[int] = set()

@@ -66,7 +66,7 @@ def fees_demo(*, scope: Org, focus: Org, today: date) -> FeesSummary:
     year = today.year if today.month > 1 else today.year - 1
     last = today.month - 1 if today.month > 1 else 12
     roll = list(
-        Member.objects.filter(current_org__path__startswith=scope.path, status__in=ON_ROLL)
+        Member.objects.filter(current_org__path__in_subtree=scope.path, status__in=ON_ROLL)
         .order_by("pk")
         .values_list("pk", "birth_date", "current_org_id")
     )

@@ -74,7 +74,7 @@ def manageable_orgs(user: User) -> Any:
         return live.none()
     if user.role == Role.SECRETARY:
         return live.filter(pk=scope.pk)
-    return live.filter(path__startswith=scope.path, depth__lte=scope.depth + 1).order_by("depth", "code")
+    return live.filter(path__in_subtree=scope.path, depth__lte=scope.depth + 1).order_by("depth", "code")
 
 
 class ScoreField(forms.CharField):

@@ -62,7 +62,7 @@ def visible_periods(user: User) -> QuerySet[Period]:
     scope = user.scope
     if scope is None:
         return periods.none()
-    return periods.filter(Q(org__path__startswith=scope.path) | Q(org_id__in=scope.ancestor_ids()))
+    return periods.filter(Q(org__path__in_subtree=scope.path) | Q(org_id__in=scope.ancestor_ids()))
 
 
 def has_children_kinds(org: Org) -> bool:
@@ -322,7 +322,7 @@ def subordinates_by_child(children: list[Org], key: PeriodKey) -> dict[int, Subo
 
     subtree = Q()
     for child in children:
-        subtree |= Q(org__path__startswith=child.path)
+        subtree |= Q(org__path__in_subtree=child.path)
     member_rows = MemberRating.objects.filter(subtree, year=key.year, quarter=key.quarter)
     members: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for path, level, n in (

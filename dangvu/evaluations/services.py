@@ -161,7 +161,7 @@ def period_close(*, actor: User | None, period: Period) -> Period:
 def subordinates_of(org: Org, key: PeriodKey) -> Subordinates:
     """Decided levels below `org` in the period: its members (whole subtree), its direct children, and
     the members marked disciplined. Three aggregate queries."""
-    member_rows = MemberRating.objects.filter(org__path__startswith=org.path, year=key.year, quarter=key.quarter)
+    member_rows = MemberRating.objects.filter(org__path__in_subtree=org.path, year=key.year, quarter=key.quarter)
     members = dict(member_rows.exclude(level="").values_list("level").annotate(n=Count("pk")).values_list("level", "n"))
     disciplined = member_rows.filter(conditions__disciplined=True).count()
     children = dict(

@@ -53,7 +53,7 @@ def _member_scope(user: User, prefix: str = "member__") -> models.Q | None:
     if user.role == Role.MEMBER:
         return models.Q(**{f"{prefix}pk": user.member_id}) if user.member_id else None
     if user.role in TREE_READERS and user.scope is not None:
-        return models.Q(**{f"{prefix}current_org__path__startswith": user.scope.path})
+        return models.Q(**{f"{prefix}current_org__path__in_subtree": user.scope.path})
     return None
 
 

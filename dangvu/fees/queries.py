@@ -320,12 +320,12 @@ def org_year(org: Org, year: int, today: date | None = None, settings: rules.Fee
         for c in cells
     }
     roll_members = Member.objects.filter(
-        current_org__path__startswith=org.path, current_org__dissolved_on__isnull=True, status__in=ON_ROLL
+        current_org__path__in_subtree=org.path, current_org__dissolved_on__isnull=True, status__in=ON_ROLL
     )
     roll = list(roll_members.values_list("pk", "current_org_id"))
     paid: dict[int, dict[date, int]] = defaultdict(dict)
     for member_id, cell_id, month, amount in FeePayment.objects.filter(
-        cell__path__startswith=org.path, month__year=year
+        cell__path__in_subtree=org.path, month__year=year
     ).values_list("member_id", "cell_id", "month", "amount"):
         paid[member_id][month] = amount
         if cell_id in lines:

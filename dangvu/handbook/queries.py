@@ -165,7 +165,7 @@ def documents_visible_to(user: User) -> QuerySet[CellDocument]:
     if user.role == Role.ADMIN:
         return documents
     if user.role in TREE_READERS and user.scope is not None:
-        return documents.filter(cell__path__startswith=user.scope.path)
+        return documents.filter(cell__path__in_subtree=user.scope.path)
     return documents.none()
 
 

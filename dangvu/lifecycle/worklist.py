@@ -202,7 +202,7 @@ def _rating_items(user: User, today: date) -> list[Item]:
             )
         org_rated = OrgRating.objects.filter(org=OuterRef("pk"), year=key.year, quarter=key.quarter).exclude(level="")
         orgs_missing = (
-            orgs.filter(path__startswith=path, dissolved_on__isnull=True)
+            orgs.filter(path__in_subtree=path, dissolved_on__isnull=True)
             .exclude(pk=period.org.pk)
             .filter(~Exists(org_rated))
             .count()

@@ -79,7 +79,7 @@ def year_stats(org: Org, year: int, today: date) -> SubtreeYear:
     thematic meetings, attendance counts, the months with no regular meeting. Three queries."""
     cells = list(Org.objects.subtree(org).cells().active().order_by("path"))
     rows = {c.pk: CellYear(c) for c in cells}
-    meetings = Meeting.objects.filter(cell__path__startswith=org.path, held_on__year=year)
+    meetings = Meeting.objects.filter(cell__path__in_subtree=org.path, held_on__year=year)
     for row in (
         meetings.annotate(month=ExtractMonth("held_on")).values("cell_id", "month", "kind").annotate(n=Count("pk"))
     ):
@@ -142,7 +142,7 @@ def absentees(members: QuerySet[Member], year: int) -> list[Absentee]:
 def recognised(org: Org) -> QuerySet[ModelCellAssessment]:
     """Recognised model-cell assessments of the cells of `org`'s subtree, newest period first."""
     return (
-        ModelCellAssessment.objects.filter(cell__path__startswith=org.path, status=AssessmentStatus.RECOGNISED)
+        ModelCellAssessment.objects.filter(cell__path__in_subtree=org.path, status=AssessmentStatus.RECOGNISED)
         .select_related("cell")
         .order_by("-period_to", "cell__path")
     )

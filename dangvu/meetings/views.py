@@ -211,7 +211,7 @@ def model_cells(request: HttpRequest) -> HttpResponse:
         "recognised": recognised,
         "by_child": by_child,
         "pending": ModelCellAssessment.objects.filter(
-            cell__path__startswith=org.path, status=AssessmentStatus.PROPOSED
+            cell__path__in_subtree=org.path, status=AssessmentStatus.PROPOSED
         ).select_related("cell"),
         "cells": Org.objects.subtree(org).cells().active().order_by("path"),
         "can_edit": user.has_role_in(services.MODEL_CELL_EDITORS),

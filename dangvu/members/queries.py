@@ -225,7 +225,7 @@ def _rating_filter(members: MemberQuerySet, params: MemberSearch, key: PeriodKey
     ratings = MemberRating.objects.filter(member=OuterRef("pk"), year=key.year, quarter=key.quarter).exclude(level="")
     if params.rating in RATING_BY_RATING:
         if org is not None:
-            ratings = ratings.filter(org__path__startswith=org.path)
+            ratings = ratings.filter(org__path__in_subtree=org.path)
         if params.sector:
             ratings = ratings.filter(org__sector=params.sector)
         if params.rating == RATING_EXEMPLARY:

@@ -66,7 +66,7 @@ def children_of(org: Org) -> list[Org]:
 
 
 def _bucket(children: list[Org], lookup: str) -> Case:
-    whens = [When(**{f"{lookup}__startswith": c.path}, then=Value(c.pk)) for c in children]
+    whens = [When(**{f"{lookup}__in_subtree": c.path}, then=Value(c.pk)) for c in children]
     return Case(*whens, default=Value(SELF), output_field=BigIntegerField())
 
 
@@ -121,7 +121,7 @@ def _pairs(
         admitted = _grouped(
             MemberEvent.objects.live().filter(
                 kind=EventKind.ADMITTED,
-                org__path__startswith=org.path,
+                org__path__in_subtree=org.path,
                 on__year__gte=target.year_from,
                 on__year__lte=target.year_to,
             ),
@@ -152,7 +152,7 @@ def _pairs(
         )
         return {k: (v["done"], v["n"], 0) for k, v in grouped.items()}
     grouped = _grouped(
-        InspectionItem.objects.filter(plan__org__path__startswith=org.path, plan__year__gte=target.year_from).filter(
+        InspectionItem.objects.filter(plan__org__path__in_subtree=org.path, plan__year__gte=target.year_from).filter(
             plan__year__lte=target.year_to
         ),
         children,
@@ -286,7 +286,7 @@ def follow_ups_due(org: Org, until: date) -> Any:
     """Inspection follow-ups in the subtree not yet done, due by `until` (QuerySet of InspectionItem)."""
     return (
         InspectionItem.objects.filter(
-            plan__org__path__startswith=org.path,
+            plan__org__path__in_subtree=org.path,
             follow_up_due__isnull=False,
             follow_up_due__lte=until,
             follow_up_done_on__isnull=True,

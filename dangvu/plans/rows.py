@@ -67,7 +67,7 @@ def registration_rows(org: Org, year: int) -> list[dict[str, Any]]:
     """The year's registrations of the organisations and members of `org`'s subtree, as on the page."""
     rows = (
         Registration.objects.filter(
-            Q(org__path__startswith=org.path) | Q(member__current_org__path__startswith=org.path), year=year
+            Q(org__path__in_subtree=org.path) | Q(member__current_org__path__in_subtree=org.path), year=year
         )
         .select_related("org", "member__current_org")
         .order_by("kind", "pk")

@@ -75,7 +75,7 @@ def targets(request: HttpRequest) -> HttpResponse:
         "progress": targets_progress(org, year, today),
         "can_edit": request.user.has_role_in(ORG_EDITORS),  # type: ignore[union-attr]
         "registrations": Registration.objects.filter(
-            Q(org__path__startswith=org.path) | Q(member__current_org__path__startswith=org.path), year=year
+            Q(org__path__in_subtree=org.path) | Q(member__current_org__path__in_subtree=org.path), year=year
         ).count(),
     }
     return render(request, "plans/targets.html", context)
@@ -202,7 +202,7 @@ def registrations(request: HttpRequest) -> HttpResponse:
     org, year = _org_year(request)
     rows = (
         Registration.objects.filter(
-            Q(org__path__startswith=org.path) | Q(member__current_org__path__startswith=org.path), year=year
+            Q(org__path__in_subtree=org.path) | Q(member__current_org__path__in_subtree=org.path), year=year
         )
         .select_related("org", "member")
         .order_by("kind", "pk")

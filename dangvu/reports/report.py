@@ -162,7 +162,7 @@ def _existing_at(key: PeriodKey) -> Q:
 
 def _bucket(children: list[Org], lookup: str) -> Case:
     """CASE: the pk of the direct child whose subtree holds the row, else SELF (the organisation itself)."""
-    whens = [When(**{f"{lookup}__startswith": child.path}, then=Value(child.pk)) for child in children]
+    whens = [When(**{f"{lookup}__in_subtree": child.path}, then=Value(child.pk)) for child in children]
     return Case(*whens, default=Value(SELF), output_field=BigIntegerField())
 
 
@@ -198,7 +198,7 @@ def _today_rows(org: Org, key: PeriodKey, regime: Regime, children: list[Any]) -
     org_kinds = GRASSROOTS_KINDS | {OrgKind.CELL}
     rated_org = OrgRating.objects.filter(org=OuterRef("pk"), **period).exclude(level="")
     org_rows = (
-        Org.objects.filter(path__startswith=org.path, kind__in=org_kinds)
+        Org.objects.filter(path__in_subtree=org.path, kind__in=org_kinds)
         .filter(_existing_at(key))
         .annotate(node=_bucket(children, "path"), has_rating=Exists(rated_org))
         .values("node", "kind", "sector", "has_rating")
@@ -206,7 +206,7 @@ def _today_rows(org: Org, key: PeriodKey, regime: Regime, children: list[Any]) -
         .order_by()
     )
     org_rating_rows = (
-        OrgRating.objects.filter(org__path__startswith=org.path, org__kind__in=org_kinds, **period)
+        OrgRating.objects.filter(org__path__in_subtree=org.path, org__kind__in=org_kinds, **period)
         .exclude(level="")
         .annotate(node=_bucket(children, "org__path"), kind=F("org__kind"), sector=F("org__sector"))
         .values("node", "kind", "sector", "level")
@@ -227,7 +227,7 @@ def _today_rows(org: Org, key: PeriodKey, regime: Regime, children: list[Any]) -
         .order_by()
     )
     member_rating_rows = (
-        MemberRating.objects.filter(org__path__startswith=org.path, **period)
+        MemberRating.objects.filter(org__path__in_subtree=org.path, **period)
         .exclude(level="")
         .annotate(node=_bucket(children, "org__path"), sector=F("org__sector"))
         .values("node", "sector", "level")
@@ -316,7 +316,7 @@ def _changed_in(field: str, path: str) -> Q:
     path range is the smaller start."""
     if connection.vendor == "postgresql" or path.count("/") > 3:
         return in_subtree(field, path)
-    return Q(**{f"{field}__startswith": path})
+    return Q(**{f"{field}__startswith": path})  # startswith on purpose: see above
 
 
 def _closed_in(org: Org, after: date | None = None) -> list[QuerySet[OrgVersion]]:
@@ -686,7 +686,7 @@ def years_comparison(
     today = timezone.localdate()
     current = {
         pk: (kind, dissolved_on)
-        for pk, kind, dissolved_on in Org.objects.filter(path__startswith=org.path).values_list(
+        for pk, kind, dissolved_on in Org.objects.filter(path__in_subtree=org.path).values_list(
             "pk", "kind", "dissolved_on"
         )
     }
@@ -753,14 +753,14 @@ def years_comparison(
 def _years_today(org: Org, quarter: int) -> dict[int, dict[str, dict[str, int]]]:
     """{year: {MEMBERS: {level: n}, GRASSROOTS: {level: n}}} on today's subtree (two grouped queries)."""
     members = (
-        MemberRating.objects.filter(org__path__startswith=org.path, quarter=quarter)
+        MemberRating.objects.filter(org__path__in_subtree=org.path, quarter=quarter)
         .exclude(level="")
         .values("year", "level")
         .annotate(n=Count("pk"))
         .order_by()
     )
     orgs = (
-        OrgRating.objects.filter(org__path__startswith=org.path, org__kind__in=GRASSROOTS_KINDS, quarter=quarter)
+        OrgRating.objects.filter(org__path__in_subtree=org.path, org__kind__in=GRASSROOTS_KINDS, quarter=quarter)
         .exclude(level="")
         .values("year", "level")
         .annotate(n=Count("pk"))
@@ -822,7 +822,7 @@ def orgs_behind(org: Org, key: PeriodKey, block: str, rating: str = "", sector: 
     """
     period = {"year": key.year, "quarter": key.quarter}
     ratings = OrgRating.objects.filter(org=OuterRef("pk"), **period).exclude(level="")
-    orgs = Org.objects.filter(path__startswith=org.path, kind__in=BLOCK_KINDS[block])
+    orgs = Org.objects.filter(path__in_subtree=org.path, kind__in=BLOCK_KINDS[block])
     if sector:
         orgs = orgs.filter(sector=sector)
     if rating in ("", ORG_NOT_RATED):

@@ -43,7 +43,7 @@ class DecisionQuerySet(models.QuerySet["Decision"]):
         if user.role == Role.ADMIN:
             return self.all()
         if user.role in TREE_READERS and user.scope is not None:
-            return self.filter(committee__path__startswith=user.scope.path)
+            return self.filter(committee__path__in_subtree=user.scope.path)
         return self.none()
 
     def editable_by(self, user: User) -> DecisionQuerySet:

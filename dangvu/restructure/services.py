@@ -298,7 +298,7 @@ class _Runner:
         kind = params.get("kind") or None
         if kind is not None and kind not in OrgKind.values:
             raise ValidationError(ERR_BAD_KIND.format(kind=kind))
-        count = Member.objects.filter(current_org__path__startswith=org.path, status__in=ON_ROLL).count()
+        count = Member.objects.filter(current_org__path__in_subtree=org.path, status__in=ON_ROLL).count()
         self.move(org, parent, kind)
         self.lines.append(f"(Cả nhánh: {count} đảng viên đi cùng tổ chức, không đổi chi bộ.)")
 
