@@ -176,6 +176,19 @@ class MemberEventQuerySet(models.QuerySet["MemberEvent"]):
         return self.filter(member__in=Member.objects.visible_to(user))
 
 
+def _logged_user() -> models.ForeignKey:
+    """A "who did it" column of an event (see `MemberEvent.created_by`): no database key, no index."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+
+
 class MemberEvent(models.Model):
     # No index of its own: event_member_on_idx leads with it (the cascade from a member, the database's
     # own check when a member row goes, and every read of a member's events).
@@ -204,26 +217,10 @@ class MemberEvent(models.Model):
     # events (an UPDATE … WHERE created_by_id IN …, one per column) instead of an index lookup. The app
     # never deletes a user: no page, API or command does (`adduser` creates and updates, there is no
     # admin site); only `manage.py shell` could, and an account is meant to be switched off (is_active).
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    created_by = _logged_user()
     # Soft delete: a removed event stays in the database and in the audit trail.
     deleted_at = models.DateTimeField(null=True, blank=True)
-    deleted_by = models.ForeignKey(  # as created_by
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    deleted_by = _logged_user()  # as created_by
 
     objects = MemberEventQuerySet.as_manager()
 
