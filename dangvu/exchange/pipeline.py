@@ -884,16 +884,13 @@ class MemberHandler(Handler):
             if value is None:
                 continue
             cls = value.__class__
-            if cls is str:
-                parts.append(opening + _encode_str(value) + "]")
+            if cls is str:  # most fields: the C string encoder, without the encoder's dispatch
+                text = _encode_str(value)
             elif cls is date:
-                parts.append(opening + '"' + value.isoformat() + '"]')
-            elif cls is bool:
-                parts.append(opening + ("true]" if value else "false]"))
-            elif cls is int:
-                parts.append(opening + int.__repr__(value) + "]")
+                text = '"' + value.isoformat() + '"'
             else:
-                parts.append(opening + JSON_ENCODE(_as_plain(value)) + "]")
+                text = JSON_ENCODE(value if cls in _AS_STORED else _as_plain(value))
+            parts.append(opening + text + "]")
         return JsonText("{" + ", ".join(parts) + "}")
 
     @functools.cached_property
